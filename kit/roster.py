@@ -1,0 +1,245 @@
+"""The roster of participants (ASN): validated import from CSV into the course and nbgrader.
+
+The kit keeps the roster (username, NIP, name, work unit, position, e-mail) in the course folder
+as ``roster.csv``; each participant is also a student in nbgrader's gradebook, under the same
+username. An import is all or nothing: every bad row is reported and nothing is added.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+from kit.course import Course
+from kit.messages import message
+from kit.nip import NipError, parse_nip
+from kit.organisation import load_units
+
+__all__ = [
+    "RosterEntry",
+    "RosterError",
+    "RowProblem",
+    "read_roster",
+    "write_roster",
+    "parse_roster_csv",
+    "import_roster",
+    "REQUIRED_COLUMNS",
+]
+
+REQUIRED_COLUMNS = ("username", "nip", "nama", "unit")
+OPTIONAL_COLUMNS = ("jabatan", "email")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SCIENTIFIC = re.compile(r"^\d[.,]\d+E\+\d+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    username: str
+    nip: str
+    nama: str
+    unit: str
+    jabatan: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return message("roster.row_error", line=self.line, reason=self.reason)
+
+
+class RosterError(ValueError):
+    """The roster file cannot be imported; ``problems`` lists every bad row."""
+
+    def __init__(self, summary: str, problems: Iterable[RowProblem] = ()) -> None:
+        self.summary = summary
+        self.problems = list(problems)
+        super().__init__("\n".join([summary, *(str(p) for p in self.problems)]))
+
+
+def read_roster(path: Path) -> list[RosterEntry]:
+    """The roster stored in a course (empty when none was imported yet)."""
+    if not path.exists():
+        return []
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    names = [f.name for f in fields(RosterEntry)]
+    return [RosterEntry(**{k: row.get(k, "") for k in names}) for row in frame.to_dict("records")]
+
+
+def write_roster(path: Path, entries: Iterable[RosterEntry]) -> None:
+    """Write the roster atomically: a crash never leaves a half-written file."""
+    names = [f.name for f in fields(RosterEntry)]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
+    writer.writeheader()
+    for entry in entries:
+        writer.writerow(asdict(entry))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".roster-", suffix=".csv")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(buffer.getvalue())
+    os.replace(tmp, path)
+
+
+def parse_roster_csv(
+    path: Path, existing: Iterable[RosterEntry] = (), today: dt.date | None = None
+) -> list[RosterEntry]:
+    """Validate a roster CSV (comma- or semicolon-separated) and return its entries.
+
+    Raises ``RosterError`` listing every bad row by its line number in the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RosterError(message("roster.file_missing", path=path))
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterError(message("roster.not_utf8", path=path)) from None
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines[1:]):
+        raise RosterError(message("roster.empty", path=path))
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise RosterError(
+            message(
+                "roster.missing_columns",
+                columns=", ".join(missing),
+                required=", ".join(REQUIRED_COLUMNS),
+            )
+        )
+
+    known_units = {u.code for u in load_units()}
+    existing = list(existing)
+    taken = {
+        "username": {e.username: e.username for e in existing},
+        "nip": {e.nip: e.username for e in existing},
+    }
+    seen: dict[str, dict[str, int]] = {"username": {}, "nip": {}}
+    entries: list[RosterEntry] = []
+    problems: list[RowProblem] = []
+
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(
+                RowProblem(
+                    line, message("roster.field_count", found=len(row), expected=len(header))
+                )
+            )
+            continue
+        record = {name: value.strip() for name, value in zip(header, row, strict=True)}
+        reasons = _row_problems(record, known_units, today)
+        for field in ("username", "nip"):
+            value = record.get(field, "")
+            if not value:
+                continue
+            if value in seen[field]:
+                reasons.append(
+                    message(
+                        "roster.duplicate_in_file",
+                        field=field.upper() if field == "nip" else field,
+                        value=value,
+                        first_line=seen[field][value],
+                    )
+                )
+            elif value in taken[field]:
+                reasons.append(
+                    message(
+                        "roster.duplicate_existing",
+                        field=field.upper() if field == "nip" else field,
+                        value=value,
+                        username=taken[field][value],
+                    )
+                )
+            else:
+                seen[field][value] = line
+        if reasons:
+            problems.extend(RowProblem(line, reason) for reason in reasons)
+            continue
+        entries.append(
+            RosterEntry(
+                username=record["username"],
+                nip=record["nip"],
+                nama=" ".join(record["nama"].split()),
+                unit=record["unit"].upper(),
+                jabatan=record.get("jabatan", ""),
+                email=record.get("email", ""),
+            )
+        )
+
+    if problems:
+        raise RosterError(message("roster.rejected", count=len({p.line for p in problems})), problems)
+    return entries
+
+
+def _row_problems(record: dict[str, str], known_units: set[str], today: dt.date | None) -> list[str]:
+    reasons: list[str] = []
+    username = record.get("username", "")
+    if not username:
+        reasons.append(message("roster.username_missing"))
+    elif not _USERNAME.match(username):
+        reasons.append(message("roster.username_invalid", username=username))
+    nip = record.get("nip", "")
+    if _SCIENTIFIC.match(nip):
+        reasons.append(message("roster.nip_scientific", value=nip))
+    else:
+        try:
+            parse_nip(nip, today=today)
+        except NipError as error:
+            reasons.append(message(error.key, **error.details))
+    if not record.get("nama", "").strip():
+        reasons.append(message("roster.name_missing"))
+    unit = record.get("unit", "").upper()
+    if unit not in known_units:
+        reasons.append(
+            message("roster.unit_unknown", unit=record.get("unit", ""), known=", ".join(sorted(known_units)))
+        )
+    email = record.get("email", "")
+    if email and not _EMAIL.match(email):
+        reasons.append(message("roster.email_invalid", email=email))
+    return reasons
+
+
+def import_roster(course_root: Path, csv_path: Path, today: dt.date | None = None) -> list[RosterEntry]:
+    """Validate ``csv_path`` and add its participants to the course roster and gradebook.
+
+    Nothing is written unless every row is valid.
+    """
+    course = Course(Path(course_root))
+    current = read_roster(course.roster_path)
+    new_entries = parse_roster_csv(csv_path, existing=current, today=today)
+    _add_students_to_gradebook(course, new_entries)
+    write_roster(course.roster_path, [*current, *new_entries])
+    return new_entries
+
+
+def _add_students_to_gradebook(course: Course, entries: list[RosterEntry]) -> None:
+    # nbgrader's Gradebook creates the database (with its migrations) when it does not exist yet.
+    from nbgrader.api import Gradebook
+
+    from kit.course import put_scripts_on_path
+
+    put_scripts_on_path()
+    with Gradebook(course.gradebook_url) as gradebook:
+        for entry in entries:
+            gradebook.update_or_create_student(
+                entry.username, first_name=entry.nama, last_name="", email=entry.email or None
+            )

@@ -1,0 +1,126 @@
+"""Competency summary of a course: the one front door the CLI and the dashboards both use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kit.competency import (
+    CompetencyFramework,
+    cell_competency_map,
+    mastery_by_learner,
+    mastery_by_unit,
+)
+from kit.course import Course
+from kit.gradebook import read_grades
+from kit.nip import mask_nip
+from kit.organisation import unit_names
+from kit.roster import read_roster
+
+__all__ = ["CourseSummary", "load_summary", "course_from_env", "person_table", "unit_table"]
+
+
+@dataclass
+class CourseSummary:
+    """Everything a dashboard or report needs, computed from one read of the gradebook."""
+
+    framework: CompetencyFramework
+    learners: pd.DataFrame  # username, nip, nama, unit, jabatan, email
+    grades: pd.DataFrame  # one row per learner and grade cell (kit.gradebook.read_grades)
+    cell_map: pd.DataFrame  # grade cell -> competency, weight, level
+    per_learner: pd.DataFrame  # long: username, unit, competency, mastery, ...
+    per_unit: pd.DataFrame  # long: unit, competency, learners, with_evidence, mean_mastery
+    assignment_scores: pd.DataFrame  # username, assignment, score, max_score, pending_cells
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+
+
+def course_from_env(default: Path | None = None) -> Course:
+    """The course a dashboard shows: ``KIT_COURSE_DIR`` if set, else ``default`` or ``assessments``."""
+    root = os.environ.get("KIT_COURSE_DIR") or default or Path("assessments")
+    return Course(Path(root).resolve())
+
+
+def load_summary(course: Course, framework: CompetencyFramework | None = None) -> CourseSummary:
+    """Read roster, gradebook and tags of ``course`` and compute mastery per learner and unit."""
+    framework = framework or CompetencyFramework.load()
+    learners = pd.DataFrame(
+        [vars(e) for e in read_roster(course.roster_path)],
+        columns=["username", "nip", "nama", "unit", "jabatan", "email"],
+    )
+    grades = read_grades(course.gradebook_path)
+    cell_map = cell_competency_map(course.source_dir, framework)
+    per_learner = mastery_by_learner(grades, cell_map, learners)
+    per_unit = mastery_by_unit(per_learner)
+    scores = (
+        grades.assign(pending=grades["needs_manual_grade"].astype(int))
+        .groupby(["student_id", "assignment"], as_index=False)
+        .agg(score=("score", "sum"), max_score=("max_score", "sum"), pending_cells=("pending", "sum"))
+        .rename(columns={"student_id": "username"})
+    )
+    return CourseSummary(framework, learners, grades, cell_map, per_learner, per_unit, scores)
+
+
+def _percent(values: pd.Series) -> pd.Series:
+    return (values * 100).round(0)
+
+
+def person_table(summary: CourseSummary, unit: str | None = None) -> pd.DataFrame:
+    """One row per learner (optionally of one unit): masked NIP, scores and mastery in percent."""
+    learners = summary.learners
+    if unit:
+        learners = learners[learners["unit"] == unit]
+    table = pd.DataFrame(
+        {
+            "username": learners["username"].to_numpy(),
+            "Nama": learners["nama"].to_numpy(),
+            "NIP": [mask_nip(n) for n in learners["nip"]],
+            "Unit kerja": learners["unit"].map(unit_names()).to_numpy(),
+        }
+    )
+    for assignment, part in summary.assignment_scores.groupby("assignment"):
+        points = part.set_index("username")
+        label = f"Nilai {assignment}"
+        table[label] = table["username"].map(
+            lambda u, p=points: (
+                f"{p.at[u, 'score']:g} / {p.at[u, 'max_score']:g}" if u in p.index else "belum mengumpulkan"
+            )
+        )
+    wide = summary.per_learner.pivot(index="username", columns="competency", values="mastery")
+    for code in summary.framework.codes:
+        if code in wide.columns:
+            table[summary.framework.display_name(code)] = _percent(table["username"].map(wide[code]))
+    return table.drop(columns="username").sort_values(["Unit kerja", "Nama"], ignore_index=True)
+
+
+def unit_table(summary: CourseSummary) -> pd.DataFrame:
+    """One row per unit: learners, submissions and mean mastery per competency in percent."""
+    names = unit_names()
+    submitted = summary.assignment_scores.merge(summary.learners[["username", "unit"]], on="username")
+    rows = []
+    for code, name in names.items():
+        members = summary.learners[summary.learners["unit"] == code]
+        if members.empty:
+            continue
+        unit_scores = submitted[submitted["unit"] == code]
+        row = {
+            "Unit kerja": name,
+            "Peserta": len(members),
+            "Sudah mengumpulkan": unit_scores["username"].nunique(),
+            "Rata-rata nilai (%)": round(
+                float((unit_scores["score"] / unit_scores["max_score"]).mean() * 100), 0
+            )
+            if len(unit_scores)
+            else float("nan"),
+        }
+        part = summary.per_unit[summary.per_unit["unit"] == code].set_index("competency")
+        for competency in summary.framework.codes:
+            if competency in part.index:
+                row[summary.framework.display_name(competency)] = round(
+                    float(part.at[competency, "mean_mastery"]) * 100, 0
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)
