@@ -38,6 +38,14 @@ class AnswerBank:
     notebook: str
     answers: Mapping[str, Mapping[str, AnswerVariant]]
 
+    def covering_plans(self) -> list[dict[str, str]]:
+        """As few plans as it takes to use every variant of every question at least once."""
+        widest = max(len(variants) for variants in self.answers.values())
+        return [
+            {grade_id: list(variants)[i % len(variants)] for grade_id, variants in self.answers.items()}
+            for i in range(widest)
+        ]
+
     def expected_scores(self, plan: Mapping[str, str]) -> dict[str, float]:
         """Designed score of every test cell for a plan (solution grade_id -> variant name)."""
         scores: dict[str, float] = {}

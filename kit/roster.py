@@ -238,6 +238,7 @@ def _add_students_to_gradebook(course: Course, entries: list[RosterEntry]) -> No
     from kit.course import put_scripts_on_path
 
     put_scripts_on_path()
+    course.root.mkdir(parents=True, exist_ok=True)
     with Gradebook(course.gradebook_url) as gradebook:
         for entry in entries:
             gradebook.update_or_create_student(

@@ -1,0 +1,38 @@
+# The README's two commands: `make demo` and `make test`. Both set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo demo-build test lint format clean
+
+# Reinstall only when the package metadata changed (the package itself is installed editable).
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Build the demo course, grade a simulated cohort with nbgrader, then serve Voila and JupyterLab.
+demo: install
+	$(BIN)/kit demo
+
+## Everything but the servers.
+demo-build: install
+	$(BIN)/kit demo --no-serve
+
+## Lint, format check, unit tests, notebooks, end-to-end pipeline and browser tests.
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf .demo test-artifacts .pytest_cache .ruff_cache build *.egg-info

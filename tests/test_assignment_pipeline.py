@@ -1,0 +1,95 @@
+"""End to end on real parts: generate -> simulated submissions -> nbgrader autograde -> summary."""
+
+from __future__ import annotations
+
+import math
+
+import nbformat
+import pytest
+
+from kit.cohort import load_answer_bank
+from kit.course import Course
+from kit.datasets import load
+from kit.demo import DEMO_ASSIGNMENT
+from kit.gradebook import read_grades
+from kit.project import project_root
+from kit.summary import load_summary, person_table, unit_table
+
+pytestmark = pytest.mark.slow
+BANK = load_answer_bank(project_root() / "assessments" / "simulation" / f"{DEMO_ASSIGNMENT}.yml")
+
+
+def test_source_notebook_passes_its_own_tests(tmp_path):
+    course = Course(tmp_path)
+    source = project_root() / "assessments" / "source" / DEMO_ASSIGNMENT
+    out = course.nbgrader("validate", str(source / f"{DEMO_ASSIGNMENT}.ipynb"))
+    assert "Success! Your notebook passes all the tests." in out
+
+
+def test_every_designed_answer_gets_exactly_its_designed_score(graded_course):
+    course, plans = graded_course
+    grades = read_grades(course.gradebook_path).set_index(["student_id", "grade_id"])
+    checked = 0
+    for student, plan in plans.items():
+        for grade_id, points in BANK.expected_scores(plan).items():
+            assert grades.at[(student, grade_id), "score"] == points, (student, grade_id, plan)
+            checked += 1
+    assert checked >= 20
+
+
+def test_correct_blank_and_partial_learners(graded_course):
+    course, plans = graded_course
+    grades = read_grades(course.gradebook_path)
+    auto = grades[grades["cell_type"] == "code"].groupby("student_id")["score"].sum()
+    by_kind = {
+        "benar": next(s for s, p in plans.items() if set(p.values()) <= {"benar", "lengkap"}),
+        "kosong": next(s for s, p in plans.items() if set(p.values()) == {"kosong"}),
+    }
+    assert auto[by_kind["benar"]] == 7.0  # every autograded point
+    assert auto[by_kind["kosong"]] == 0.0
+    partial = next(s for s, p in plans.items() if p["jawaban_persen_tepat_waktu"] == "hari_kalender")
+    assert grades.set_index(["student_id", "grade_id"]).at[
+        (partial, "test_persen_tepat_waktu"), "score"
+    ] == 2.0
+    # A written answer waits for the instructor; a blank one is 0 without manual grading.
+    manual = grades[grades["grade_id"] == "rekomendasi_untuk_lurah"].set_index("student_id")
+    assert bool(manual.at[by_kind["benar"], "needs_manual_grade"]) is True
+    assert bool(manual.at[by_kind["kosong"], "needs_manual_grade"]) is False
+    assert manual.at[by_kind["kosong"], "score"] == 0.0
+
+
+def test_blank_release_scores_zero(graded_course):
+    course, plans = graded_course
+    blank = next(s for s, p in plans.items() if set(p.values()) == {"kosong"})
+    notebook = course.release_dir / DEMO_ASSIGNMENT / f"{DEMO_ASSIGNMENT}.ipynb"
+    submitted = course.submitted_dir / blank / DEMO_ASSIGNMENT / f"{DEMO_ASSIGNMENT}.ipynb"
+    # the blank learner's submission is the release itself, untouched
+    assert nbformat.read(submitted, 4).cells == nbformat.read(notebook, 4).cells
+    grades = read_grades(course.gradebook_path)
+    assert grades.loc[grades["student_id"] == blank, "score"].sum() == 0.0
+
+
+def test_summary_mastery_follows_the_tags(graded_course):
+    course, plans = graded_course
+    summary = load_summary(course)
+    mastery = summary.per_learner.set_index(["username", "competency"])["mastery"]
+    best = next(s for s, p in plans.items() if set(p.values()) <= {"benar", "lengkap"})
+    blank = next(s for s, p in plans.items() if set(p.values()) == {"kosong"})
+    for code in ("DATA.OLAH", "DATA.ANALISIS", "LAYANAN.PENGADUAN"):
+        assert mastery[(best, code)] == 1.0
+        assert mastery[(blank, code)] == 0.0
+    # the best learner's recommendation awaits manual grading: no evidence yet, not zero
+    assert math.isnan(mastery[(best, "KOMUNIKASI.REKOMENDASI")])
+    partial = next(s for s, p in plans.items() if p["jawaban_persen_tepat_waktu"] == "hari_kalender")
+    # DATA.ANALISIS: persen (2 of 3, weight 0.5) and kategori (weight 1) -> by design
+    expected = BANK.expected_scores(plans[partial])
+    earned = 0.5 * expected["test_persen_tepat_waktu"] + expected["test_kategori_terbanyak"]
+    assert mastery[(partial, "DATA.ANALISIS")] == pytest.approx(earned / (0.5 * 3 + 2))
+
+    units = unit_table(summary)
+    assert units["Peserta"].sum() == len(summary.learners)
+    people = person_table(summary, unit="LBD")
+    roster = load("peserta_demo")
+    lbd_names = set(roster.loc[roster["unit"] == "LBD", "nama"]) & set(summary.learners["nama"])
+    assert set(people["Nama"]) == lbd_names
+    assert all("*" in nip for nip in people["NIP"])
