@@ -16,6 +16,7 @@ import nbformat
 from kit.cohort import load_answer_bank, simulate_cohort
 from kit.course import Course
 from kit.datasets import load
+from kit.messages import message
 from kit.project import project_root
 from kit.roster import import_roster
 
@@ -82,17 +83,19 @@ def build_demo(
         students = load("peserta_demo").head(learners)["username"].tolist()
         simulate_cohort(course, bank, students, plans=plans)
 
+    assignment = DEMO_ASSIGNMENT
     steps: list[tuple[str, Callable[[], object]]] = [
-        ("Mengimpor daftar peserta / importing the roster", import_demo_roster),
-        ("Membuat versi peserta tugas / generating the assignment", lambda: course.generate_assignment(DEMO_ASSIGNMENT)),
-        ("Merilis tugas ke exchange / releasing to the exchange", lambda: course.release_to_exchange(DEMO_ASSIGNMENT)),
-        ("Menyimulasikan pengumpulan / simulating submissions", simulate),
-        ("Menilai otomatis dengan nbgrader / autograding with nbgrader", lambda: course.autograde(DEMO_ASSIGNMENT)),
-        ("Membuat umpan balik / generating feedback", lambda: course.generate_feedback(DEMO_ASSIGNMENT)),
-        ("Menyiapkan pelajaran / building learner lessons", lambda: build_learner_lessons(project, workspace / "pelajaran")),
-    ]  # fmt: skip
-    for label, action in steps:
+        ("demo.step.roster", import_demo_roster),
+        ("demo.step.generate", lambda: course.generate_assignment(assignment)),
+        ("demo.step.release", lambda: course.release_to_exchange(assignment)),
+        ("demo.step.simulate", simulate),
+        ("demo.step.autograde", lambda: course.autograde(assignment)),
+        ("demo.step.feedback", lambda: course.generate_feedback(assignment)),
+        ("demo.step.lessons", lambda: build_learner_lessons(project, workspace / "pelajaran")),
+    ]
+    for key, action in steps:
         started = time.perf_counter()
         action()
-        report(f"  [ok] {label} ({time.perf_counter() - started:.1f} s)")
+        seconds = f"{time.perf_counter() - started:.1f}"
+        report("  [ok] " + message(key, seconds=seconds))
     return course

@@ -34,12 +34,13 @@ class CourseSummary:
     cell_map: pd.DataFrame  # grade cell -> competency, weight, level
     per_learner: pd.DataFrame  # long: username, unit, competency, mastery, ...
     per_unit: pd.DataFrame  # long: unit, competency, learners, with_evidence, mean_mastery
-    assignment_scores: pd.DataFrame  # username, assignment, score, max_score, pending_cells
+    # username, assignment, score, max_score, graded_score, graded_max, pending_cells
+    assignment_scores: pd.DataFrame
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
 
 
 def course_from_env(default: Path | None = None) -> Course:
-    """The course a dashboard shows: ``KIT_COURSE_DIR`` if set, else ``default`` or ``assessments``."""
+    """The course a dashboard shows: ``KIT_COURSE_DIR``, else ``default``, else ``assessments``."""
     root = os.environ.get("KIT_COURSE_DIR") or default or Path("assessments")
     return Course(Path(root).resolve())
 
@@ -55,10 +56,21 @@ def load_summary(course: Course, framework: CompetencyFramework | None = None) -
     cell_map = cell_competency_map(course.source_dir, framework)
     per_learner = mastery_by_learner(grades, cell_map, learners)
     per_unit = mastery_by_unit(per_learner)
+    graded = ~grades["needs_manual_grade"]
     scores = (
-        grades.assign(pending=grades["needs_manual_grade"].astype(int))
+        grades.assign(
+            pending=(~graded).astype(int),
+            graded_score=grades["score"].where(graded, 0.0),
+            graded_max=grades["max_score"].where(graded, 0.0),
+        )
         .groupby(["student_id", "assignment"], as_index=False)
-        .agg(score=("score", "sum"), max_score=("max_score", "sum"), pending_cells=("pending", "sum"))
+        .agg(
+            score=("score", "sum"),
+            max_score=("max_score", "sum"),
+            graded_score=("graded_score", "sum"),
+            graded_max=("graded_max", "sum"),
+            pending_cells=("pending", "sum"),
+        )
         .rename(columns={"student_id": "username"})
     )
     return CourseSummary(framework, learners, grades, cell_map, per_learner, per_unit, scores)
@@ -66,6 +78,14 @@ def load_summary(course: Course, framework: CompetencyFramework | None = None) -
 
 def _percent(values: pd.Series) -> pd.Series:
     return (values * 100).round(0)
+
+
+def _score_text(points: pd.DataFrame, username: str) -> str:
+    if username not in points.index:
+        return "belum mengumpulkan"
+    text = f"{points.at[username, 'score']:g} / {points.at[username, 'max_score']:g}"
+    pending = int(points.at[username, "pending_cells"])
+    return text + (f" ({pending} sel menunggu penilaian manual)" if pending else "")
 
 
 def person_table(summary: CourseSummary, unit: str | None = None) -> pd.DataFrame:
@@ -84,22 +104,22 @@ def person_table(summary: CourseSummary, unit: str | None = None) -> pd.DataFram
     for assignment, part in summary.assignment_scores.groupby("assignment"):
         points = part.set_index("username")
         label = f"Nilai {assignment}"
-        table[label] = table["username"].map(
-            lambda u, p=points: (
-                f"{p.at[u, 'score']:g} / {p.at[u, 'max_score']:g}" if u in p.index else "belum mengumpulkan"
-            )
-        )
+        table[label] = table["username"].map(lambda u, p=points: _score_text(p, u))
     wide = summary.per_learner.pivot(index="username", columns="competency", values="mastery")
     for code in summary.framework.codes:
         if code in wide.columns:
-            table[summary.framework.display_name(code)] = _percent(table["username"].map(wide[code]))
+            table[summary.framework.display_name(code)] = _percent(
+                table["username"].map(wide[code])
+            )
     return table.drop(columns="username").sort_values(["Unit kerja", "Nama"], ignore_index=True)
 
 
 def unit_table(summary: CourseSummary) -> pd.DataFrame:
     """One row per unit: learners, submissions and mean mastery per competency in percent."""
     names = unit_names()
-    submitted = summary.assignment_scores.merge(summary.learners[["username", "unit"]], on="username")
+    submitted = summary.assignment_scores.merge(
+        summary.learners[["username", "unit"]], on="username"
+    )
     rows = []
     for code, name in names.items():
         members = summary.learners[summary.learners["unit"] == code]
@@ -110,10 +130,11 @@ def unit_table(summary: CourseSummary) -> pd.DataFrame:
             "Unit kerja": name,
             "Peserta": len(members),
             "Sudah mengumpulkan": unit_scores["username"].nunique(),
+            # Over graded cells only: an answer awaiting manual grading is not a zero.
             "Rata-rata nilai (%)": round(
-                float((unit_scores["score"] / unit_scores["max_score"]).mean() * 100), 0
+                float(unit_scores["graded_score"].sum() / unit_scores["graded_max"].sum() * 100), 0
             )
-            if len(unit_scores)
+            if unit_scores["graded_max"].sum() > 0
             else float("nan"),
         }
         part = summary.per_unit[summary.per_unit["unit"] == code].set_index("competency")

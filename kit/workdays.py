@@ -1,4 +1,4 @@
-"""Working-day (hari kerja) arithmetic for service deadlines: Monday-Friday minus public holidays."""
+"""Working-day (hari kerja) arithmetic for service deadlines: weekdays minus public holidays."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def holidays() -> np.ndarray:
 
 
 def working_days_between(start: pd.Series, end: pd.Series) -> pd.Series:
-    """Working days from ``start`` to ``end`` (the start day not counted), NaN where either is missing.
+    """Working days from ``start`` to ``end`` (start day not counted); NaN where one is missing.
 
     A complaint received on Friday and forwarded on Monday took 1 working day.
     """

@@ -81,8 +81,13 @@ def test_cell_map_reads_string_and_weighted_tags(tmp_path):
 def test_bad_tags_are_all_reported(tmp_path):
     source = make_source(
         tmp_path,
-        {"t1": None, "t2": ["Z"], "t3": [{"code": "A", "weight": "berat"}], "t4": [{"code": "B", "weight": 0}]},
-    )  # fmt: skip
+        {
+            "t1": None,
+            "t2": ["Z"],
+            "t3": [{"code": "A", "weight": "berat"}],
+            "t4": [{"code": "B", "weight": 0}],
+        },
+    )
     with pytest.raises(TagError) as caught:
         cell_competency_map(source, framework(tmp_path))
     text = str(caught.value)
@@ -93,7 +98,9 @@ def test_bad_tags_are_all_reported(tmp_path):
 
 
 def test_every_committed_assignment_cell_is_tagged_with_known_competencies():
-    table = cell_competency_map(project_root() / "assessments" / "source", CompetencyFramework.load())
+    table = cell_competency_map(
+        project_root() / "assessments" / "source", CompetencyFramework.load()
+    )
     assert len(table) > 0
 
 
@@ -112,9 +119,7 @@ CELL_MAP = pd.DataFrame(
     ],
     columns=["assignment", "notebook", "grade_id", "competency", "weight", "level"],
 )
-LEARNERS = pd.DataFrame(
-    {"username": ["ani", "budi", "cici"], "unit": ["LBD", "LBD", "KEC"]}
-)
+LEARNERS = pd.DataFrame({"username": ["ani", "budi", "cici"], "unit": ["LBD", "LBD", "KEC"]})
 
 
 def test_mastery_is_weighted_share_of_graded_points():

@@ -1,4 +1,4 @@
-"""Roster import: every bad row reported by line in Indonesian, nothing added unless all are good."""
+"""Roster import: bad rows reported by line in Indonesian; nothing added unless all are good."""
 
 from __future__ import annotations
 
