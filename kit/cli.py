@@ -93,8 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     default_course = str(project_root() / "assessments")
 
-    demo = sub.add_parser("demo", help="bangun, nilai dan tampilkan demo / build, grade and serve the demo")
-    demo.add_argument("--no-serve", action="store_true", help="jangan jalankan server / do not serve")
+    demo = sub.add_parser(
+        "demo", help="bangun, nilai dan tampilkan demo / build, grade and serve the demo"
+    )
+    demo.add_argument(
+        "--no-serve", action="store_true", help="jangan jalankan server / do not serve"
+    )
     demo.add_argument("--workspace", default=str(project_root() / ".demo"))
     demo.add_argument("--learners", type=int, default=30)
     demo.add_argument("--voila-port", type=int, default=8866)

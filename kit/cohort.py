@@ -42,7 +42,10 @@ class AnswerBank:
         """As few plans as it takes to use every variant of every question at least once."""
         widest = max(len(variants) for variants in self.answers.values())
         return [
-            {grade_id: list(variants)[i % len(variants)] for grade_id, variants in self.answers.items()}
+            {
+                grade_id: list(variants)[i % len(variants)]
+                for grade_id, variants in self.answers.items()
+            }
             for i in range(widest)
         ]
 
@@ -128,5 +131,7 @@ def _random_plan(bank: AnswerBank, skill: float, rng: np.random.Generator) -> di
         else:
             others = [n for n in names[1:] if n != _BLANK] or names[1:]
             # A blank answer is kept rare: one learner in ten leaves a question empty.
-            plan[grade_id] = _BLANK if _BLANK in names and rng.random() < 0.1 else rng.choice(others)
+            plan[grade_id] = (
+                _BLANK if _BLANK in names and rng.random() < 0.1 else rng.choice(others)
+            )
     return {k: str(v) for k, v in plan.items()}

@@ -69,7 +69,9 @@ class CompetencyFramework:
         items = []
         seen: set[str] = set()
         for index, entry in enumerate(raw["competencies"], start=1):
-            missing = [k for k in ("code", "name_id", "name_en", "pillar", "digcomp") if k not in entry]
+            missing = [
+                k for k in ("code", "name_id", "name_en", "pillar", "digcomp") if k not in entry
+            ]
             if missing:
                 raise FrameworkError(f"{where}: competency #{index} lacks {', '.join(missing)}")
             code = str(entry["code"])
@@ -123,7 +125,9 @@ def cell_competency_map(source_dir: Path, framework: CompetencyFramework) -> pd.
             where = f"{assignment}/{notebook_path.name}, sel '{grade_id}'"
             tags = cell.metadata.get(TAG_KEY, {}).get("competencies")
             if not tags:
-                problems.append(f"{where}: tidak ada tag kompetensi (metadata.{TAG_KEY}.competencies)")
+                problems.append(
+                    f"{where}: tidak ada tag kompetensi (metadata.{TAG_KEY}.competencies)"
+                )
                 continue
             for tag in tags:
                 spec = {"code": tag} if isinstance(tag, str) else dict(tag)
@@ -181,9 +185,8 @@ def mastery_by_learner(
             evidence_cells=("grade_id", "count"),
         )
     )
-    waiting = (
-        pending.groupby(["username", "competency"], as_index=False)
-        .agg(pending_cells=("grade_id", "count"))
+    waiting = pending.groupby(["username", "competency"], as_index=False).agg(
+        pending_cells=("grade_id", "count")
     )
     competencies = sorted(cell_map["competency"].unique())
     grid = learners[["username", "unit"]].merge(

@@ -92,7 +92,9 @@ class Course:
         output = result.stdout + result.stderr
         if result.returncode != 0:
             tail = "\n".join(output.strip().splitlines()[-25:])
-            raise NbgraderError(f"`nbgrader {' '.join(args)}` failed ({result.returncode}):\n{tail}")
+            raise NbgraderError(
+                f"`nbgrader {' '.join(args)}` failed ({result.returncode}):\n{tail}"
+            )
         return output
 
     def generate_assignment(self, assignment: str) -> None:

@@ -186,11 +186,15 @@ def parse_roster_csv(
         )
 
     if problems:
-        raise RosterError(message("roster.rejected", count=len({p.line for p in problems})), problems)
+        raise RosterError(
+            message("roster.rejected", count=len({p.line for p in problems})), problems
+        )
     return entries
 
 
-def _row_problems(record: dict[str, str], known_units: set[str], today: dt.date | None) -> list[str]:
+def _row_problems(
+    record: dict[str, str], known_units: set[str], today: dt.date | None
+) -> list[str]:
     reasons: list[str] = []
     username = record.get("username", "")
     if not username:
@@ -210,7 +214,11 @@ def _row_problems(record: dict[str, str], known_units: set[str], today: dt.date 
     unit = record.get("unit", "").upper()
     if unit not in known_units:
         reasons.append(
-            message("roster.unit_unknown", unit=record.get("unit", ""), known=", ".join(sorted(known_units)))
+            message(
+                "roster.unit_unknown",
+                unit=record.get("unit", ""),
+                known=", ".join(sorted(known_units)),
+            )
         )
     email = record.get("email", "")
     if email and not _EMAIL.match(email):
@@ -218,7 +226,9 @@ def _row_problems(record: dict[str, str], known_units: set[str], today: dt.date 
     return reasons
 
 
-def import_roster(course_root: Path, csv_path: Path, today: dt.date | None = None) -> list[RosterEntry]:
+def import_roster(
+    course_root: Path, csv_path: Path, today: dt.date | None = None
+) -> list[RosterEntry]:
     """Validate ``csv_path`` and add its participants to the course roster and gradebook.
 
     Nothing is written unless every row is valid.

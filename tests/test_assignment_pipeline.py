@@ -47,10 +47,15 @@ def test_correct_blank_and_partial_learners(graded_course):
     }
     assert auto[by_kind["benar"]] == 7.0  # every autograded point
     assert auto[by_kind["kosong"]] == 0.0
-    partial = next(s for s, p in plans.items() if p["jawaban_persen_tepat_waktu"] == "hari_kalender")
-    assert grades.set_index(["student_id", "grade_id"]).at[
-        (partial, "test_persen_tepat_waktu"), "score"
-    ] == 2.0
+    partial = next(
+        s for s, p in plans.items() if p["jawaban_persen_tepat_waktu"] == "hari_kalender"
+    )
+    assert (
+        grades.set_index(["student_id", "grade_id"]).at[
+            (partial, "test_persen_tepat_waktu"), "score"
+        ]
+        == 2.0
+    )
     # A written answer waits for the instructor; a blank one is 0 without manual grading.
     manual = grades[grades["grade_id"] == "rekomendasi_untuk_lurah"].set_index("student_id")
     assert bool(manual.at[by_kind["benar"], "needs_manual_grade"]) is True
@@ -80,7 +85,9 @@ def test_summary_mastery_follows_the_tags(graded_course):
         assert mastery[(blank, code)] == 0.0
     # the best learner's recommendation awaits manual grading: no evidence yet, not zero
     assert math.isnan(mastery[(best, "KOMUNIKASI.REKOMENDASI")])
-    partial = next(s for s, p in plans.items() if p["jawaban_persen_tepat_waktu"] == "hari_kalender")
+    partial = next(
+        s for s, p in plans.items() if p["jawaban_persen_tepat_waktu"] == "hari_kalender"
+    )
     # DATA.ANALISIS: persen (2 of 3, weight 0.5) and kategori (weight 1) -> by design
     expected = BANK.expected_scores(plans[partial])
     earned = 0.5 * expected["test_persen_tepat_waktu"] + expected["test_kategori_terbanyak"]

@@ -33,9 +33,7 @@ def gradebook_path(tmp_path):
         budi = gb.find_grade("otomatis", "nb", "tugas", "budi")
         budi.auto_score = 2.0
         gb.db.commit()
-        expected = {
-            s: gb.find_submission("tugas", s).score for s in ("ani", "budi")
-        }
+        expected = {s: gb.find_submission("tugas", s).score for s in ("ani", "budi")}
     return path, expected
 
 
