@@ -100,3 +100,15 @@ def test_summary_mastery_follows_the_tags(graded_course):
     lbd_names = set(roster.loc[roster["unit"] == "LBD", "nama"]) & set(summary.learners["nama"])
     assert set(people["Nama"]) == lbd_names
     assert all("*" in nip for nip in people["NIP"])
+
+
+def test_release_holds_no_solution_and_no_hidden_test(graded_course):
+    course, _ = graded_course
+    release = course.release_dir / DEMO_ASSIGNMENT / f"{DEMO_ASSIGNMENT}.ipynb"
+    text = release.read_text(encoding="utf-8")
+    source = nbformat.read(course.source_dir / DEMO_ASSIGNMENT / f"{DEMO_ASSIGNMENT}.ipynb", 4)
+    assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+    assert 'load(\\"pengaduan\\", seed=7)' not in text  # the hidden tests' data
+    assert "working_days_between(diteruskan" not in text  # the model solution
+    assert "working_days_between(diteruskan" in "".join(c.source for c in source.cells)
+    assert "TULIS JAWABAN ANDA DI SINI" in text
