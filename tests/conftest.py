@@ -78,8 +78,16 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory):
         project_root() / "assessments" / "simulation" / f"{DEMO_ASSIGNMENT}.yml"
     )
     designed = [*bank.covering_plans(), {grade_id: "kosong" for grade_id in bank.answers}]
-    learners = len(designed) + 2
+    # Enough learners for every unit to have members (the first five are the kecamatan office).
+    learners = len(designed) + 10
     usernames = load("peserta_demo").head(learners)["username"].tolist()
     plans = dict(zip(usernames, designed, strict=False))
     course = build_demo(tmp_path_factory.mktemp("demo"), learners=learners, plans=plans)
     return course, plans
+
+
+@pytest.fixture(scope="session")
+def demo_course(graded_course):
+    """The graded demo course alone (dashboards are tested against it)."""
+    course, _ = graded_course
+    return course

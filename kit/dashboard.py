@@ -1,0 +1,292 @@
+"""The manager dashboard (Voila): competency per work unit and per person, filtered by unit.
+
+All logic lives here; ``voila_apps/dashboard_manajer.ipynb`` only builds and displays it.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+import os
+from zoneinfo import ZoneInfo
+
+import ipywidgets as widgets
+import pandas as pd
+import sqlalchemy.exc
+
+from kit.competency import TagError
+from kit.course import Course
+from kit.messages import message
+from kit.organisation import load_units, unit_names
+from kit.summary import CourseSummary, course_from_env, load_summary, person_table, unit_table
+
+__all__ = [
+    "ManagerDashboard",
+    "NoDataError",
+    "html_table",
+    "load_dashboard_summary",
+    "manager_dashboard",
+    "no_data_message",
+    "wait_for_viewer",
+]
+
+ALL_UNITS = ""
+# Medan keeps Western Indonesian Time whatever the server's clock is set to.
+DISPLAY_TIMEZONE = ZoneInfo("Asia/Jakarta")
+
+
+_MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+_CSS = """
+<style>
+.marelan-dash { font-family: var(--jp-ui-font-family, sans-serif); color: #1f2933; }
+.marelan-dash h2 { margin: 0 0 4px 0; font-size: 1.6em; }
+.marelan-dash h3 { margin: 18px 0 6px 0; font-size: 1.15em; }
+.marelan-dash .muted { color: #52606d; font-size: 0.92em; }
+.marelan-figures { display: flex; flex-wrap: wrap; gap: 12px; margin: 8px 0; }
+.marelan-figure { background: #f0f4f8; border-radius: 6px; padding: 10px 16px; min-width: 160px; }
+.marelan-figure b { display: block; font-size: 1.7em; color: #102a43; }
+.marelan-table { border-collapse: collapse; font-size: 0.95em; margin: 4px 0 8px 0; }
+.marelan-table th { background: #243b53; color: #fff; text-align: left; padding: 6px 8px;
+  vertical-align: bottom; max-width: 11em; white-space: normal; }
+.marelan-table td { padding: 5px 8px; border-bottom: 1px solid #d9e2ec; }
+.marelan-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.marelan-table tr:nth-child(even) td { background-color: #f7f9fb; }
+.marelan-table tr.selected td { background-color: #fff3c4; font-weight: 600; }
+.marelan-table tr.dimmed td { color: #9aa5b1; }
+.marelan-nodata { background: #fff8e1; border-left: 5px solid #f0b429; padding: 12px 18px; }
+</style>
+"""
+
+
+class NoDataError(RuntimeError):
+    """The course has nothing to show yet; the message is for a manager, in Indonesian."""
+
+
+def load_dashboard_summary(course: Course | None = None) -> CourseSummary:
+    """The summary of ``course`` (default: ``course_from_env()``), or ``NoDataError``."""
+    course = course or course_from_env()
+    if not course.gradebook_path.exists():
+        raise NoDataError(message("nodata.no_gradebook"))
+    try:
+        summary = load_summary(course)
+    except (sqlalchemy.exc.SQLAlchemyError, pd.errors.DatabaseError) as error:
+        raise NoDataError(message("nodata.bad_gradebook")) from error
+    except TagError as error:
+        raise NoDataError(message("nodata.bad_tags")) from error
+    if summary.learners.empty:
+        raise NoDataError(message("nodata.no_roster"))
+    if summary.grades.empty:
+        raise NoDataError(message("nodata.no_grades"))
+    return summary
+
+
+def wait_for_viewer() -> None:
+    """In a preheated Voila kernel, wait until someone opens the page, so data are read fresh.
+
+    Voila's kernel pool runs a dashboard before anyone asks for it; without this pause a manager
+    would see grades as they were when the kernel was started.
+    """
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+
+
+def manager_dashboard(summary: CourseSummary | None = None) -> widgets.Widget:
+    """The whole dashboard, or a friendly message when there is nothing to show yet."""
+    if summary is None:
+        wait_for_viewer()
+        try:
+            summary = load_dashboard_summary()
+        except NoDataError as error:
+            return no_data_message(str(error), detail=_debug_detail(error))
+    return ManagerDashboard(summary)
+
+
+def no_data_message(reason: str, detail: str = "") -> widgets.HTML:
+    """The message shown instead of tables (never a traceback)."""
+    extra = f"<pre>{html.escape(detail)}</pre>" if detail else ""
+    page = widgets.HTML(
+        _CSS
+        + '<div class="marelan-dash">'
+        + f"<h2>{html.escape(message('dashboard.title'))}</h2>"
+        + '<div class="marelan-nodata">'
+        + f"<h3>{html.escape(message('nodata.heading'))}</h3>"
+        + f"<p>{html.escape(reason)}</p>"
+        + f'<p class="muted">{html.escape(message("nodata.contact"))}</p>{extra}</div></div>'
+    )
+    page.add_class("marelan-nodata-message")
+    return page
+
+
+class ManagerDashboard(widgets.VBox):
+    """Title, headline figures, the per-unit overview and the per-person table of one course.
+
+    Choosing a unit in ``unit_filter`` re-renders the figures and the per-person table for that
+    unit and highlights its row in the overview.
+    """
+
+    def __init__(self, summary: CourseSummary) -> None:
+        self.summary = summary
+        self._units = unit_table(summary)
+        options = [(message("dashboard.all_units"), ALL_UNITS)] + [
+            (u.name, u.code) for u in load_units()
+        ]
+        self.unit_filter = widgets.Dropdown(
+            options=options,
+            value=ALL_UNITS,
+            description=message("dashboard.unit_filter"),
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px"),
+        )
+        header = widgets.HTML(
+            _CSS
+            + '<div class="marelan-dash">'
+            + f"<h2>{html.escape(message('dashboard.title'))}</h2>"
+            + f'<div class="muted">{html.escape(self._updated_text())}</div></div>'
+        )
+        self.figures = widgets.HTML()
+        self.unit_view = widgets.HTML()
+        self.person_view = widgets.HTML()
+        self.unit_view.add_class("marelan-unit-table")
+        self.person_view.add_class("marelan-person-table")
+        self.unit_filter.observe(lambda _change: self.render(), names="value")
+        super().__init__(
+            children=[header, self.unit_filter, self.figures, self.unit_view, self.person_view]
+        )
+        self.add_class("marelan-manager-dashboard")
+        self.render()
+
+    @property
+    def selected_unit(self) -> str | None:
+        return self.unit_filter.value or None
+
+    def render(self) -> None:
+        """Redraw everything that depends on the chosen unit."""
+        unit = self.selected_unit
+        self.figures.value = self._figures_html(unit)
+        self.unit_view.value = self._unit_overview_html(unit)
+        self.person_view.value = self._people_html(unit)
+
+    def person_frame(self) -> pd.DataFrame:
+        """The per-person table currently shown."""
+        return person_table(self.summary, unit=self.selected_unit)
+
+    def _updated_text(self) -> str:
+        when = self.summary.generated_at
+        when = when.astimezone(DISPLAY_TIMEZONE) if when.tzinfo else when
+        label = f"{when.day} {_MONTHS[when.month - 1]} {when.year}, pukul {when:%H.%M} WIB"
+        return message("dashboard.updated", when=label)
+
+    def _figures_html(self, unit: str | None) -> str:
+        learners = self.summary.learners
+        scores = self.summary.assignment_scores
+        if unit:
+            learners = learners[learners["unit"] == unit]
+            scores = scores[scores["username"].isin(learners["username"])]
+        # As in the unit overview: over graded cells only (awaiting manual grading is not 0).
+        graded_max = scores["graded_max"].sum()
+        mean = scores["graded_score"].sum() / graded_max * 100 if graded_max > 0 else math.nan
+        figures = [
+            (message("dashboard.figure.learners"), str(len(learners))),
+            (message("dashboard.figure.submitted"), str(scores["username"].nunique())),
+            (message("dashboard.figure.mean_score"), _percent(mean)),
+            (message("dashboard.figure.pending"), str(int(scores["pending_cells"].sum()))),
+        ]
+        cards = "".join(
+            f'<div class="marelan-figure"><b>{html.escape(value)}</b>{html.escape(label)}</div>'
+            for label, value in figures
+        )
+        return f'<div class="marelan-dash"><div class="marelan-figures">{cards}</div></div>'
+
+    def _unit_overview_html(self, unit: str | None) -> str:
+        selected_name = unit_names().get(unit or "")
+        marks = None
+        if selected_name:
+            marks = [
+                "selected" if n == selected_name else "dimmed" for n in self._units["Unit kerja"]
+            ]
+        return (
+            '<div class="marelan-dash">'
+            + f"<h3>{html.escape(message('dashboard.units_heading'))}</h3>"
+            + html_table(self._units, self._percent_columns(self._units), row_classes=marks)
+            + f'<div class="muted">{html.escape(message("dashboard.units_note"))}</div></div>'
+        )
+
+    def _people_html(self, unit: str | None) -> str:
+        people = self.person_frame()
+        title = self.unit_filter.label if unit else message("dashboard.all_units")
+        heading = html.escape(message("dashboard.people_heading", unit=title))
+        if people.empty:
+            body = f"<p>{html.escape(message('dashboard.no_people'))}</p>"
+        else:
+            body = html_table(people, self._percent_columns(people)) + (
+                f'<div class="muted">{html.escape(message("dashboard.people_note"))}</div>'
+            )
+        return f'<div class="marelan-dash"><h3>{heading}</h3>{body}</div>'
+
+    def _percent_columns(self, frame: pd.DataFrame) -> list[str]:
+        names = {self.summary.framework.display_name(code) for code in self.summary.framework.codes}
+        return [c for c in frame.columns if c in names or str(c).endswith("(%)")]
+
+
+def html_table(
+    frame: pd.DataFrame, percent_columns: list[str], row_classes: list[str] | None = None
+) -> str:
+    """A plain, escaped HTML table; percentages get a "%" sign and a light bar behind them."""
+    percent = set(percent_columns)
+    head = "".join(f"<th>{html.escape(str(c).removesuffix(' (%)'))}</th>" for c in frame.columns)
+    rows = []
+    for index, record in enumerate(frame.itertuples(index=False)):
+        cells = []
+        for column, value in zip(frame.columns, record, strict=True):
+            if column in percent:
+                cells.append(_percent_cell(value))
+            elif isinstance(value, numbers.Number) and not isinstance(value, bool):
+                cells.append(f'<td class="num">{value:g}</td>')
+            else:
+                cells.append(f"<td>{html.escape(str(value))}</td>")
+        css = f' class="{row_classes[index]}"' if row_classes else ""
+        rows.append(f"<tr{css}>{''.join(cells)}</tr>")
+    return (
+        f'<table class="marelan-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _percent(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return message("dashboard.no_value")
+    return f"{value:.0f}%"
+
+
+def _percent_cell(value: float) -> str:
+    text = _percent(value)
+    if text == message("dashboard.no_value"):
+        return f'<td class="num">{text}</td>'
+    width = max(0.0, min(100.0, float(value)))
+    bar = f"background: linear-gradient(90deg, #c8e6d0 {width:.0f}%, transparent {width:.0f}%)"
+    return f'<td class="num" style="{bar}">{text}</td>'
+
+
+def _debug_detail(error: BaseException) -> str:
+    # Technical detail only on request (KIT_DEBUG=1): managers never see a traceback.
+    if os.environ.get("KIT_DEBUG") not in ("1", "true", "True"):
+        return ""
+    cause = error.__cause__
+    return f"{type(cause).__name__}: {cause}" if cause else ""
