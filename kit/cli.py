@@ -8,9 +8,12 @@ import sys
 import time
 from pathlib import Path
 
+from kit.competency import FrameworkError, TagError
 from kit.course import Course, NbgraderError, put_scripts_on_path
+from kit.curriculum import CurriculumError
 from kit.messages import message
 from kit.project import project_root
+from kit.rewards import RuleError
 from kit.roster import RosterError
 
 __all__ = ["main"]
@@ -85,6 +88,107 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
 
 
+def _print_problems(summary: str, problems: list) -> None:
+    print(summary, file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def cmd_roster_move(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from kit.roster import move_learner
+
+    try:
+        since = dt.date.fromisoformat(args.since)
+    except ValueError:
+        print(message("jp.bad_date", value=args.since), file=sys.stderr)
+        return 1
+    try:
+        moved = move_learner(_course(args).root, args.username, args.unit, since)
+    except RosterError as error:
+        _print_problems(error.summary, error.problems)
+        return 1
+    print(message("roster.moved", username=moved.username, unit=moved.unit, since=since))
+    return 0
+
+
+def cmd_jp_import(args: argparse.Namespace) -> int:
+    from kit.jp import JpImportError, import_external
+    from kit.roster import read_roster
+
+    course = _course(args)
+    users = [e.username for e in read_roster(course.roster_path)]
+    try:
+        added = import_external(course.root, Path(args.file), users)
+    except JpImportError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(message("jp.imported", count=len(added), path=course.root / "jp_external.csv"))
+    return 0
+
+
+def cmd_implementation(args: argparse.Namespace) -> int:
+    from kit.implementation import ConfirmationError, record_confirmation
+    from kit.rewards import load_rules
+    from kit.roster import read_roster
+
+    course = _course(args)
+    rules = load_rules(Path(args.rules) if args.rules else None)
+    status = "confirmed" if args.implementation_command == "confirm" else "revoked"
+    try:
+        entry = record_confirmation(
+            course.root,
+            read_roster(course.roster_path),
+            args.username,
+            args.by,
+            confirmers=list(rules.confirmers),
+            district_wide=list(rules.district_wide),
+            status=status,
+            note=args.note,
+        )
+    except ConfirmationError as error:
+        print(error, file=sys.stderr)
+        return 1
+    word = "dikonfirmasi" if status == "confirmed" else "dicabut"
+    print(
+        message(
+            "impl.recorded",
+            username=entry.username,
+            status=word,
+            by=entry.confirmed_by,
+            at=entry.confirmed_at,
+        )
+    )
+    return 0
+
+
+def cmd_rewards(args: argparse.Namespace) -> int:
+    from kit.reporting import build_report
+    from kit.rewards import load_rules
+
+    rules = load_rules(Path(args.rules) if args.rules else None)
+    report = build_report(_course(args), rules=rules, year=args.year)
+    standing = report.standing.merge(report.learners[["username", "nama"]], on="username")
+    standing = standing.sort_values(["eligible", "score"], ascending=False)
+    if args.json:
+        payload = {
+            "rule_version": report.meta.rule_version,
+            "framework_version": report.meta.framework_version,
+            "year": report.meta.year,
+            "generated_at": report.meta.generated_at.isoformat(),
+            "standing": standing.to_dict("records"),
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    print(message("reward.header", version=report.meta.rule_version, year=report.meta.year))
+    for row in standing.itertuples(index=False):
+        tier = row.tier or "-"
+        print(f"\n{row.nama} ({row.unit}) - {tier} - {row.score:g}")
+        print(f"  {row.explanation}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kit",
@@ -112,6 +216,40 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--course", default=default_course)
     importer.set_defaults(func=cmd_roster_import)
 
+    move = roster_sub.add_parser("move", help="pindah unit kerja / transfer to another unit")
+    move.add_argument("username")
+    move.add_argument("unit", help="kode unit baru / new unit code")
+    move.add_argument("--since", required=True, help="TTTT-BB-HH")
+    move.add_argument("--course", default=default_course)
+    move.set_defaults(func=cmd_roster_move)
+
+    jp = sub.add_parser("jp", help="buku jam pelajaran / learning-hour ledger")
+    jp_sub = jp.add_subparsers(dest="jp_command", required=True)
+    jp_import = jp_sub.add_parser("import", help="impor pelatihan luar / import outside learning")
+    jp_import.add_argument(
+        "file", help="CSV: username,tanggal_mulai,tanggal_selesai,penyelenggara,judul,jp[,jenis]"
+    )
+    jp_import.add_argument("--course", default=default_course)
+    jp_import.set_defaults(func=cmd_jp_import)
+
+    impl = sub.add_parser("implementation", help="konfirmasi implementasi / confirm use at work")
+    impl_sub = impl.add_subparsers(dest="implementation_command", required=True)
+    for name in ("confirm", "revoke"):
+        action = impl_sub.add_parser(name)
+        action.add_argument("username", help="peserta / learner")
+        action.add_argument("--by", required=True, help="username atasan / manager's username")
+        action.add_argument("--note", default="")
+        action.add_argument("--course", default=default_course)
+        action.add_argument("--rules", default=None)
+        action.set_defaults(func=cmd_implementation)
+
+    rewards = sub.add_parser("rewards", help="status penghargaan / reward standing")
+    rewards.add_argument("--course", default=default_course)
+    rewards.add_argument("--year", type=int, default=None)
+    rewards.add_argument("--rules", default=None, help="berkas aturan / rules file (YAML)")
+    rewards.add_argument("--json", action="store_true")
+    rewards.set_defaults(func=cmd_rewards)
+
     summary = sub.add_parser("summary", help="ringkasan kompetensi / competency summary")
     summary.add_argument("--course", default=default_course)
     summary.add_argument("--json", action="store_true")
@@ -125,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except NbgraderError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except (RuleError, FrameworkError, TagError, CurriculumError) as error:
         print(error, file=sys.stderr)
         return 2
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -18,7 +18,14 @@ import yaml
 
 from kit.course import Course
 
-__all__ = ["AnswerBank", "AnswerVariant", "load_answer_bank", "write_submission", "simulate_cohort"]
+__all__ = [
+    "AnswerBank",
+    "AnswerVariant",
+    "load_answer_bank",
+    "write_submission",
+    "simulate_cohort",
+    "simulate_manual_grading",
+]
 
 # Quality order used to pick variants: a stronger learner more often picks earlier ones.
 _BLANK = "kosong"
@@ -30,6 +37,8 @@ class AnswerVariant:
     source: str | None
     expected: Mapping[str, float]
     manual: bool = False
+    # The score a (simulated) instructor gives this written answer, per grade cell.
+    manual_score: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ def load_answer_bank(path: Path) -> AnswerBank:
                 source=spec.get("source"),
                 expected={k: float(v) for k, v in (spec.get("expected") or {}).items()},
                 manual=bool(spec.get("manual", False)),
+                manual_score={k: float(v) for k, v in (spec.get("manual_score") or {}).items()},
             )
             for name, spec in variants.items()
         }
@@ -135,3 +145,32 @@ def _random_plan(bank: AnswerBank, skill: float, rng: np.random.Generator) -> di
                 _BLANK if _BLANK in names and rng.random() < 0.1 else rng.choice(others)
             )
     return {k: str(v) for k, v in plan.items()}
+
+
+def simulate_manual_grading(
+    course: Course,
+    bank: AnswerBank,
+    plans: Mapping[str, Mapping[str, str]],
+    grader: str = "instruktur-demo",
+) -> int:
+    """Record the instructor's rubric scores for written answers, as formgrader would.
+
+    Only for the demo and tests: real manual grading happens in nbgrader's formgrader, which
+    writes the same gradebook fields through the same API. Returns the number of grades set.
+    """
+    from nbgrader.api import Gradebook
+
+    count = 0
+    with Gradebook(course.gradebook_url) as gradebook:
+        for student, plan in plans.items():
+            for grade_id, variant_name in plan.items():
+                variant = bank.answers[grade_id][variant_name]
+                for cell, points in variant.manual_score.items():
+                    grade = gradebook.find_grade(cell, bank.notebook, bank.assignment, student)
+                    grade.manual_score = points
+                    grade.needs_manual_grade = False
+                    comment = gradebook.find_comment(cell, bank.notebook, bank.assignment, student)
+                    comment.manual_comment = f"Dinilai sesuai rubrik ({grader})."
+                    count += 1
+        gradebook.db.commit()
+    return count

@@ -1,11 +1,14 @@
 """The demo: build a course, simulate a cohort, grade it with nbgrader, summarise, serve.
 
 Every step uses the real parts: nbgrader commands and gradebook, kernels executing submitted
-notebooks, the kit's roster import and competency summary.
+notebooks, the kit's roster and JP imports, managers' confirmations through the kit. Only the
+instructor's rubric grading is simulated (formgrader's job in real use), through the same
+gradebook API formgrader uses.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
 from collections.abc import Callable, Mapping
@@ -13,16 +16,26 @@ from pathlib import Path
 
 import nbformat
 
-from kit.cohort import load_answer_bank, simulate_cohort
+from kit.cohort import AnswerBank, load_answer_bank, simulate_cohort, simulate_manual_grading
 from kit.course import Course
 from kit.datasets import load
+from kit.implementation import record_confirmation
+from kit.jp import import_external
 from kit.messages import message
 from kit.project import project_root
-from kit.roster import import_roster
+from kit.rewards import load_rules
+from kit.roster import import_roster, read_roster
 
-__all__ = ["build_demo", "DEMO_ASSIGNMENT", "write_workspace_config", "build_learner_lessons"]
+__all__ = [
+    "build_demo",
+    "demo_banks",
+    "DEMO_ASSIGNMENT",
+    "write_workspace_config",
+    "build_learner_lessons",
+]
 
 DEMO_ASSIGNMENT = "tugas03_pengaduan"
+Plans = Mapping[str, Mapping[str, Mapping[str, str]]]  # assignment -> learner -> answers
 
 
 def write_workspace_config(workspace: Path, course_root: Path, project: Path) -> str:
@@ -55,11 +68,23 @@ def build_learner_lessons(project: Path, target: Path) -> list[Path]:
     return written
 
 
+def demo_banks(project: Path | None = None) -> dict[str, AnswerBank]:
+    """Answer banks of every assignment that has one, by assignment name."""
+    project = project or project_root()
+    banks = {}
+    for path in sorted((project / "assessments" / "simulation").glob("*.yml")):
+        bank = load_answer_bank(path)
+        if (project / "assessments" / "source" / bank.assignment).is_dir():
+            banks[bank.assignment] = bank
+    return banks
+
+
 def build_demo(
     workspace: Path,
     learners: int = 30,
-    plans: Mapping[str, Mapping[str, str]] | None = None,
+    plans: Plans | None = None,
     report: Callable[[str], None] = lambda _: None,
+    today: dt.date | None = None,
 ) -> Course:
     """Build the demo workspace from scratch and return its graded course."""
     project = project_root()
@@ -71,26 +96,56 @@ def build_demo(
     course = Course(course_root)
     shutil.copytree(project / "assessments" / "source", course.source_dir)
     write_workspace_config(workspace, course_root, project)
-
-    roster_csv = workspace / "peserta_demo.csv"
+    banks = demo_banks(project)
+    students = load("peserta_demo").head(learners)["username"].tolist()
+    chosen: dict[str, dict[str, dict[str, str]]] = {}
 
     def import_demo_roster() -> None:
+        roster_csv = workspace / "peserta_demo.csv"
         load("peserta_demo").head(learners).to_csv(roster_csv, index=False)
         import_roster(course_root, roster_csv)
 
-    def simulate() -> None:
-        bank = load_answer_bank(project / "assessments" / "simulation" / f"{DEMO_ASSIGNMENT}.yml")
-        students = load("peserta_demo").head(learners)["username"].tolist()
-        simulate_cohort(course, bank, students, plans=plans)
+    def generate_and_release() -> None:
+        for assignment in banks:
+            course.generate_assignment(assignment)
+            course.release_to_exchange(assignment)
 
-    assignment = DEMO_ASSIGNMENT
+    def simulate() -> None:
+        for assignment, bank in banks.items():
+            fixed = (plans or {}).get(assignment)
+            chosen[assignment] = simulate_cohort(course, bank, students, plans=fixed)
+
+    def autograde() -> None:
+        for assignment in banks:
+            course.autograde(assignment)
+
+    def grade_by_hand() -> None:
+        for assignment, bank in banks.items():
+            simulate_manual_grading(course, bank, chosen[assignment])
+
+    def feedback() -> None:
+        for assignment in banks:
+            course.generate_feedback(assignment)
+
+    def outside_learning() -> None:
+        records = load("pelatihan_eksternal_demo")
+        records = records[records["username"].isin(students)]
+        path = workspace / "pelatihan_eksternal_demo.csv"
+        records.to_csv(path, index=False)
+        import_external(course_root, path, students, today=today)
+
+    def confirmations() -> None:
+        _confirm_demo_implementations(course, banks, chosen)
+
     steps: list[tuple[str, Callable[[], object]]] = [
         ("demo.step.roster", import_demo_roster),
-        ("demo.step.generate", lambda: course.generate_assignment(assignment)),
-        ("demo.step.release", lambda: course.release_to_exchange(assignment)),
+        ("demo.step.generate", generate_and_release),
         ("demo.step.simulate", simulate),
-        ("demo.step.autograde", lambda: course.autograde(assignment)),
-        ("demo.step.feedback", lambda: course.generate_feedback(assignment)),
+        ("demo.step.autograde", autograde),
+        ("demo.step.manual", grade_by_hand),
+        ("demo.step.feedback", feedback),
+        ("demo.step.external_jp", outside_learning),
+        ("demo.step.confirm", confirmations),
         ("demo.step.lessons", lambda: build_learner_lessons(project, workspace / "pelajaran")),
     ]
     for key, action in steps:
@@ -99,3 +154,42 @@ def build_demo(
         seconds = f"{time.perf_counter() - started:.1f}"
         report("  [ok] " + message(key, seconds=seconds))
     return course
+
+
+def _confirm_demo_implementations(
+    course: Course,
+    banks: Mapping[str, AnswerBank],
+    chosen: Mapping[str, Mapping[str, Mapping[str, str]]],
+) -> int:
+    """Managers confirm the technology is in use where the project write-up was the strongest."""
+    rules = load_rules()
+    roster = read_roster(course.roster_path)
+    units = {e.username: e.unit for e in roster}
+    managers = {e.unit: e.username for e in roster if e.jabatan in ("Lurah", "Camat")}
+    count = 0
+    for assignment, bank in banks.items():
+        manual_ids = [
+            grade_id
+            for grade_id, variants in bank.answers.items()
+            if any(v.manual_score for v in variants.values())
+        ]
+        for username, plan in chosen[assignment].items():
+            best = [plan[g] == next(iter(bank.answers[g])) for g in manual_ids]
+            if not best or not all(best):
+                continue
+            confirmer = managers.get(units[username]) or managers.get("KEC")
+            if confirmer == username:
+                confirmer = managers.get("KEC")
+            if confirmer is None or confirmer == username:
+                continue
+            record_confirmation(
+                course.root,
+                roster,
+                username,
+                confirmer,
+                confirmers=list(rules.confirmers),
+                district_wide=list(rules.district_wide),
+                note="Aplikasi sudah dipakai di kantor (diperiksa saat kunjungan).",
+            )
+            count += 1
+    return count

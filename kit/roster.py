@@ -254,3 +254,69 @@ def _add_students_to_gradebook(course: Course, entries: list[RosterEntry]) -> No
             gradebook.update_or_create_student(
                 entry.username, first_name=entry.nama, last_name="", email=entry.email or None
             )
+
+
+HISTORY_NAME = "unit_history.csv"
+
+
+def read_unit_history(course_root: Path) -> pd.DataFrame:
+    """Transfers between units: username, unit, since (ISO date), oldest first."""
+    path = Path(course_root) / HISTORY_NAME
+    if not path.exists():
+        return pd.DataFrame(columns=["username", "unit", "since"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False).sort_values(
+        ["username", "since"], kind="stable", ignore_index=True
+    )
+
+
+def move_learner(course_root: Path, username: str, unit: str, since: dt.date) -> RosterEntry:
+    """Record that ``username`` works in ``unit`` from ``since``; the roster shows the new unit.
+
+    The previous unit stays in the history, so the JP and results earned there before the
+    transfer remain attributed to it.
+    """
+    course = Course(Path(course_root))
+    entries = read_roster(course.roster_path)
+    known_units = {u.code for u in load_units()}
+    unit = unit.upper()
+    if unit not in known_units:
+        raise RosterError(
+            message("roster.unit_unknown", unit=unit, known=", ".join(sorted(known_units)))
+        )
+    matches = [e for e in entries if e.username == username]
+    if not matches:
+        raise RosterError(message("jp.unknown_user", username=username))
+    current = matches[0]
+    history = read_unit_history(course.root)
+    rows = history.to_dict("records")
+    if not any(r["username"] == username for r in rows):
+        # The first transfer also records where the learner was before it.
+        rows.append({"username": username, "unit": current.unit, "since": "0001-01-01"})
+    rows.append({"username": username, "unit": unit, "since": since.isoformat()})
+    frame = pd.DataFrame(rows, columns=["username", "unit", "since"])
+    path = course.root / HISTORY_NAME
+    fd, tmp = tempfile.mkstemp(dir=course.root, prefix=".history-", suffix=".csv")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        frame.to_csv(handle, index=False)
+    os.replace(tmp, path)
+    moved = RosterEntry(**{**asdict(current), "unit": unit})
+    write_roster(course.roster_path, [moved if e.username == username else e for e in entries])
+    return moved
+
+
+def unit_on(
+    history: pd.DataFrame, learners: pd.DataFrame, usernames: pd.Series, dates: pd.Series
+) -> pd.Series:
+    """The unit each learner belonged to on each date (the roster's unit when never moved)."""
+    current = learners.set_index("username")["unit"]
+    by_user = {u: part for u, part in history.groupby("username")}
+    units = []
+    for username, day in zip(usernames, dates, strict=True):
+        part = by_user.get(username)
+        if part is None:
+            units.append(current.get(username, ""))
+            continue
+        day_text = pd.Timestamp(day).date().isoformat()
+        earlier = part[part["since"] <= day_text]
+        units.append(earlier["unit"].iloc[-1] if len(earlier) else part["unit"].iloc[0])
+    return pd.Series(units, index=usernames.index, dtype=object)

@@ -34,7 +34,7 @@ class CourseSummary:
     cell_map: pd.DataFrame  # grade cell -> competency, weight, level
     per_learner: pd.DataFrame  # long: username, unit, competency, mastery, ...
     per_unit: pd.DataFrame  # long: unit, competency, learners, with_evidence, mean_mastery
-    # username, assignment, score, max_score, graded_score, graded_max, pending_cells
+    # username, assignment, score, max_score, graded_score, graded_max, pending_cells, timestamp
     assignment_scores: pd.DataFrame
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
 
@@ -70,6 +70,7 @@ def load_summary(course: Course, framework: CompetencyFramework | None = None) -
             graded_score=("graded_score", "sum"),
             graded_max=("graded_max", "sum"),
             pending_cells=("pending", "sum"),
+            timestamp=("timestamp", "max"),
         )
         .rename(columns={"student_id": "username"})
     )

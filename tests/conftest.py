@@ -82,7 +82,9 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory):
     learners = len(designed) + 10
     usernames = load("peserta_demo").head(learners)["username"].tolist()
     plans = dict(zip(usernames, designed, strict=False))
-    course = build_demo(tmp_path_factory.mktemp("demo"), learners=learners, plans=plans)
+    course = build_demo(
+        tmp_path_factory.mktemp("demo"), learners=learners, plans={DEMO_ASSIGNMENT: plans}
+    )
     return course, plans
 
 

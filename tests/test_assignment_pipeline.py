@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
 import nbformat
+import pandas as pd
 import pytest
 
 from kit.cohort import load_answer_bank
@@ -31,7 +30,10 @@ def test_every_designed_answer_gets_exactly_its_designed_score(graded_course):
     grades = read_grades(course.gradebook_path).set_index(["student_id", "grade_id"])
     checked = 0
     for student, plan in plans.items():
-        for grade_id, points in BANK.expected_scores(plan).items():
+        designed = BANK.expected_scores(plan)
+        for grade_id, variant in plan.items():
+            designed.update(BANK.answers[grade_id][variant].manual_score)
+        for grade_id, points in designed.items():
             assert grades.at[(student, grade_id), "score"] == points, (student, grade_id, plan)
             checked += 1
     assert checked >= 20
@@ -56,11 +58,14 @@ def test_correct_blank_and_partial_learners(graded_course):
         ]
         == 2.0
     )
-    # A written answer waits for the instructor; a blank one is 0 without manual grading.
+    # A written answer is graded by the instructor (simulated through nbgrader's API);
+    # a blank one is 0 without manual grading.
     manual = grades[grades["grade_id"] == "rekomendasi_untuk_lurah"].set_index("student_id")
-    assert bool(manual.at[by_kind["benar"], "needs_manual_grade"]) is True
+    assert bool(manual.at[by_kind["benar"], "needs_manual_grade"]) is False
+    assert manual.at[by_kind["benar"], "manual_score"] == 3.0
     assert bool(manual.at[by_kind["kosong"], "needs_manual_grade"]) is False
     assert manual.at[by_kind["kosong"], "score"] == 0.0
+    assert pd.isna(manual.at[by_kind["kosong"], "manual_score"])
 
 
 def test_blank_release_scores_zero(graded_course):
@@ -83,8 +88,8 @@ def test_summary_mastery_follows_the_tags(graded_course):
     for code in ("DATA.OLAH", "DATA.ANALISIS", "LAYANAN.PENGADUAN"):
         assert mastery[(best, code)] == 1.0
         assert mastery[(blank, code)] == 0.0
-    # the best learner's recommendation awaits manual grading: no evidence yet, not zero
-    assert math.isnan(mastery[(best, "KOMUNIKASI.REKOMENDASI")])
+    # the best learner's recommendation got the full rubric score from the instructor
+    assert mastery[(best, "KOMUNIKASI.REKOMENDASI")] == 1.0
     partial = next(
         s for s, p in plans.items() if p["jawaban_persen_tepat_waktu"] == "hari_kalender"
     )

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kit.datasets.complaints import generate_complaints
 from kit.datasets.people import generate_roster
+from kit.datasets.training import generate_external_training
 
 __all__ = ["load", "available", "DEFAULT_SEED"]
 
@@ -21,6 +22,7 @@ DEFAULT_SEED = 2026
 _GENERATORS: dict[str, Callable[[int], pd.DataFrame]] = {
     "pengaduan": generate_complaints,
     "peserta_demo": generate_roster,
+    "pelatihan_eksternal_demo": generate_external_training,
 }
 
 
