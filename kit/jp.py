@@ -25,6 +25,7 @@ __all__ = [
     "ExternalRecord",
     "JpImportError",
     "read_external",
+    "write_external",
     "parse_external_csv",
     "import_external",
     "module_completions",
@@ -78,7 +79,7 @@ def read_external(path: Path) -> list[ExternalRecord]:
     return [ExternalRecord(**{**row, "jp": float(row["jp"])}) for row in frame.to_dict("records")]
 
 
-def _write_external(path: Path, records: Iterable[ExternalRecord]) -> None:
+def write_external(path: Path, records: Iterable[ExternalRecord]) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(
         buffer, fieldnames=[f.name for f in fields(ExternalRecord)], lineterminator="\n"
@@ -205,7 +206,7 @@ def import_external(
     current = read_external(target)
     new = parse_external_csv(csv_path, known_users, existing=current, today=today)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _write_external(target, [*current, *new])
+    write_external(target, [*current, *new])
     return new
 
 

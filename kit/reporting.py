@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.competency import CompetencyFramework
+from kit.competency import CompetencyFramework, FrameworkError
 from kit.course import Course
 from kit.curriculum import load_modules
 from kit.evidence import competency_levels, evidence_trail
@@ -87,6 +87,8 @@ def build_report(
 
     evidence = evidence_trail(summary.grades, summary.cell_map)
     rule = framework.level_rule
+    if rule is None:
+        raise FrameworkError("the competency framework declares no level_rule")
     levels = competency_levels(evidence, rule.thresholds, rule.min_evidence_cells)
     competencies = summary.per_learner.merge(levels, on=["username", "competency"], how="left")
     competencies["level"] = competencies["level"].fillna(0).astype(int)
