@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from kit.cohort import AnswerBank, load_answer_bank, simulate_cohort, simulate_manual_grading
+from kit.competency import CompetencyFramework, cell_competency_map
 from kit.course import Course
 from kit.datasets import load
 from kit.implementation import record_confirmation
@@ -166,12 +167,17 @@ def _confirm_demo_implementations(
     roster = read_roster(course.roster_path)
     units = {e.username: e.unit for e in roster}
     managers = {e.unit: e.username for e in roster if e.jabatan in ("Lurah", "Camat")}
+    cells = cell_competency_map(course.source_dir, CompetencyFramework.load())
+    project_cells = cells[cells["competency"] == rules.implementation_competency]
     count = 0
     for assignment, bank in banks.items():
+        # Only the innovation project's write-up is confirmed in use, not other written answers.
         manual_ids = [
             grade_id
             for grade_id, variants in bank.answers.items()
             if any(v.manual_score for v in variants.values())
+            and grade_id
+            in set(project_cells.loc[project_cells["assignment"] == assignment, "grade_id"])
         ]
         for username, plan in chosen[assignment].items():
             best = [plan[g] == next(iter(bank.answers[g])) for g in manual_ids]

@@ -233,10 +233,15 @@ def _share(value: object) -> float:
 def _missing(person: dict, points: dict[str, float], rules: RewardRules) -> list[str]:
     missing = []
     for condition in rules.eligibility:
-        if condition.kind == "implementation_confirmed" and not person["confirmed"]:
+        if condition.kind == "implementation_confirmed":
+            # The implementation counts once it is both graded by rubric and confirmed in use.
             graded = not _is_nan(person["implementation_share"])
-            key = "reward.missing.confirmation" if graded else "reward.missing.project"
-            missing.append(message(key))
+            if not graded and not person["confirmed"]:
+                missing.append(message("reward.missing.project"))
+            elif not person["confirmed"]:
+                missing.append(message("reward.missing.confirmation"))
+            elif not graded:
+                missing.append(message("reward.missing.grading"))
         elif condition.kind == "jp_min" and person["jp_total"] + 1e-9 < condition.value:
             missing.append(
                 message(

@@ -88,6 +88,14 @@ def test_no_evidence_at_all():
     assert "JP tahun ini baru 0 dari 20 (kurang 20 JP)" in row["explanation"]
 
 
+def test_confirmed_but_not_yet_graded_project():
+    row = standing(person(implementation_share=math.nan)).loc["ani"]
+    assert row["tier"] == "" and row["implementasi"] == 0.0
+    assert row["explanation"].startswith(
+        "Belum memenuhi syarat: aksi perubahan sudah dikonfirmasi atasan tetapi belum dinilai"
+    )
+
+
 def test_eligible_but_below_every_tier():
     row = standing(person(mastery=0.6, jp_total=20.0, implementation_share=0.2)).loc["ani"]
     # 24 + 20 + 8 = 52 < 55
