@@ -34,6 +34,9 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    from kit.audit import record_event
+
+    record_event(course.root, "roster.import", file=Path(args.file).resolve(), added=len(added))
     print(message("roster.imported", count=len(added), path=course.roster_path))
     return 0
 
@@ -124,6 +127,9 @@ def cmd_jp_import(args: argparse.Namespace) -> int:
     except JpImportError as error:
         print(error, file=sys.stderr)
         return 1
+    from kit.audit import record_event
+
+    record_event(course.root, "jp.import", file=Path(args.file).resolve(), added=len(added))
     print(message("jp.imported", count=len(added), path=course.root / "jp_external.csv"))
     return 0
 
@@ -150,6 +156,14 @@ def cmd_implementation(args: argparse.Namespace) -> int:
     except ConfirmationError as error:
         print(error, file=sys.stderr)
         return 1
+    from kit.audit import record_event
+
+    record_event(
+        course.root,
+        f"implementation.{status}",
+        learner=entry.username,
+        confirmed_by=entry.confirmed_by,
+    )
     word = "dikonfirmasi" if status == "confirmed" else "dicabut"
     print(
         message(
@@ -186,6 +200,62 @@ def cmd_rewards(args: argparse.Namespace) -> int:
         tier = row.tier or "-"
         print(f"\n{row.nama} ({row.unit}) - {tier} - {row.score:g}")
         print(f"  {row.explanation}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kit.audit import record_event
+    from kit.exports import (
+        BadgeIssuer,
+        export_badges,
+        export_certificates,
+        export_csv,
+        export_excel,
+    )
+    from kit.privacy import IdentityMode, PseudonymKeyError, load_pseudonym_key
+    from kit.reporting import build_report
+    from kit.rewards import load_rules
+
+    course = _course(args)
+    mode = IdentityMode(args.identity)
+    key = None
+    if mode is IdentityMode.pseudonym or args.key_file:
+        try:
+            key = load_pseudonym_key(Path(args.key_file) if args.key_file else None)
+        except PseudonymKeyError as error:
+            print(error, file=sys.stderr)
+            return 1
+    rules = load_rules(Path(args.rules) if args.rules else None)
+    report = build_report(course, rules=rules, year=args.year)
+    out = Path(args.out)
+    try:
+        if args.format == "excel":
+            paths = [export_excel(report, out, mode=mode, key=key)]
+        elif args.format == "csv":
+            paths = export_csv(report, out, mode=mode, key=key, sep=args.sep)
+        elif args.format == "badges":
+            issuer = BadgeIssuer(
+                name=args.issuer_name,
+                url=args.issuer_url,
+                email=args.issuer_email,
+                base_url=args.base_url or args.issuer_url.rstrip("/") + "/lencana",
+            )
+            paths = export_badges(report, out, issuer=issuer, mode=mode, key=key)
+        else:
+            paths = export_certificates(report, out, mode=mode, key=key)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    record_event(
+        course.root,
+        f"export.{args.format}",
+        identity=mode.value,
+        rule_version=report.meta.rule_version,
+        year=report.meta.year,
+        files=len(paths),
+        out=out.resolve(),
+    )
+    print(message("export.done", count=len(paths), out=out, version=report.meta.rule_version))
     return 0
 
 
@@ -249,6 +319,26 @@ def build_parser() -> argparse.ArgumentParser:
     rewards.add_argument("--rules", default=None, help="berkas aturan / rules file (YAML)")
     rewards.add_argument("--json", action="store_true")
     rewards.set_defaults(func=cmd_rewards)
+
+    export = sub.add_parser("export", help="ekspor untuk BKPSDM / exports for HR")
+    export.add_argument("format", choices=["excel", "csv", "badges", "certificates"])
+    export.add_argument("--out", required=True, help="berkas .xlsx atau folder / file or folder")
+    export.add_argument("--course", default=default_course)
+    export.add_argument("--year", type=int, default=None)
+    export.add_argument("--rules", default=None)
+    export.add_argument(
+        "--identity",
+        choices=["masked", "pseudonym", "full"],
+        default="masked",
+        help="masked: NIP disamarkan; pseudonym: pseudonim berkunci; full: identitas lengkap",
+    )
+    export.add_argument("--key-file", default=None, help="kunci pseudonim (di luar repo)")
+    export.add_argument("--sep", default=",", help="pemisah CSV / CSV separator")
+    export.add_argument("--issuer-name", default="Kecamatan Medan Marelan")
+    export.add_argument("--issuer-url", default="https://kit.marelan.example")
+    export.add_argument("--issuer-email", default="pelatihan@kit.marelan.example")
+    export.add_argument("--base-url", default=None, help="alamat publik lencana / badge base URL")
+    export.set_defaults(func=cmd_export)
 
     summary = sub.add_parser("summary", help="ringkasan kompetensi / competency summary")
     summary.add_argument("--course", default=default_course)

@@ -103,10 +103,15 @@ class Course:
 
     def autograde(self, assignment: str, students: Sequence[str] = ()) -> str:
         """Grade every submission of ``assignment`` (or only ``students``) with nbgrader."""
+        from kit.audit import record_event
+
         args = ["autograde", assignment, "--force"]
         for student in students:
             args += ["--student", student]
-        return self.nbgrader(*args)
+        record_event(self.root, "grading.start", assignment=assignment, students=list(students))
+        output = self.nbgrader(*args)
+        record_event(self.root, "grading.done", assignment=assignment, students=list(students))
+        return output
 
     def generate_feedback(self, assignment: str) -> None:
         self.nbgrader("generate_feedback", assignment, "--force")

@@ -1,0 +1,144 @@
+"""Exports for HR (BKPSDM): Excel, CSV, Open Badges 2.0 and PDF certificates from an ``HrReport``.
+
+Exporters only format; what is in a report is decided by ``kit.reporting.build_report``. Every
+export names people as ``kit.privacy.IdentityMode`` says and carries the reward rule version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from kit.privacy import IdentityMode, Redactor, identify, identity_columns
+
+if TYPE_CHECKING:
+    from kit.reporting import HrReport
+
+__all__ = [
+    "BadgeIssuer",
+    "IdentityMode",
+    "export_badges",
+    "export_certificates",
+    "export_csv",
+    "export_excel",
+]
+
+# Medan keeps Western Indonesian Time (UTC+7, no daylight saving) whatever the server says.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+# Columns that identify a person; exporters replace them with ``identify``'s columns.
+PERSONAL_COLUMNS = ("username", "nip", "nama", "email", "jabatan")
+
+_EXPORTERS = {
+    "export_excel": "kit.exports.excel",
+    "export_csv": "kit.exports.csv",
+    "export_badges": "kit.exports.badges",
+    "BadgeIssuer": "kit.exports.badges",
+    "export_certificates": "kit.exports.certificates",
+}
+
+log = logging.getLogger("kit.exports")
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so ``import kit.exports`` stays cheap and free of cycles.
+    if name in _EXPORTERS:
+        return getattr(importlib.import_module(_EXPORTERS[name]), name)
+    raise AttributeError(f"module 'kit.exports' has no attribute {name!r}")
+
+
+def to_wib(value: object) -> dt.datetime | None:
+    """A moment in WIB (timezone-aware); naive values are taken to be WIB already."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is None:
+        return stamp.to_pydatetime().replace(tzinfo=WIB)
+    return stamp.to_pydatetime().astimezone(WIB)
+
+
+def date_label(value: object) -> str:
+    """``16 November 2026``."""
+    when = to_wib(value)
+    return "" if when is None else f"{when.day} {MONTHS[when.month - 1]} {when.year}"
+
+
+def wib_label(value: object) -> str:
+    """``16 November 2026, pukul 08.00 WIB``, as the dashboards print it."""
+    when = to_wib(value)
+    return "" if when is None else f"{date_label(when)}, pukul {when:%H.%M} WIB"
+
+
+class People:
+    """The identity side of one export: who is shown how, and free-text redaction."""
+
+    def __init__(self, report: HrReport, mode: IdentityMode | str, key: bytes | None) -> None:
+        self.mode = IdentityMode(mode)
+        self.identities = identify(report.learners, self.mode, key)
+        self.columns = identity_columns(self.mode)
+        self.redact = Redactor(report.learners, self.identities, self.mode)
+        sort_by = ["unit", "pseudonim" if self.mode is IdentityMode.pseudonym else "nama"]
+        self._order = {
+            name: position
+            for position, name in enumerate(
+                self.identities.sort_values(sort_by, kind="stable")["username"]
+            )
+        }
+
+    def attach(
+        self, frame: pd.DataFrame, free_text: Sequence[str] = (), keep_username: bool = False
+    ) -> pd.DataFrame:
+        """``frame`` with its personal columns replaced by this mode's identity columns.
+
+        Rows are sorted by unit and person (the learner table's order) with the frame's own
+        order kept within a person; ``free_text`` columns are redacted.
+        """
+        body = frame.drop(columns=[c for c in PERSONAL_COLUMNS[1:] if c in frame.columns])
+        body = body.assign(_order=body["username"].map(self._order).fillna(len(self._order)))
+        body = body.sort_values("_order", kind="stable").drop(columns="_order")
+        merged = body.merge(
+            self.identities[["username", *self.columns]],
+            on="username",
+            how="left",
+            validate="many_to_one",
+        )
+        for column in free_text:
+            if column in merged:
+                merged[column] = self.redact.column(merged[column])
+        front = ["username"] if keep_username else []
+        rest = [c for c in body.columns if c != "username"]
+        return merged[[*front, *self.columns, *rest]].reset_index(drop=True)
+
+
+def log_export(kind: str, report: HrReport, mode: IdentityMode, paths: Sequence[Path]) -> None:
+    """Record an export (no personal data: kind, mode, rule version, file count)."""
+    log.info(
+        "ekspor %s: %d berkas, mode identitas %s, versi aturan %s, kursus %s, tahun %s",
+        kind,
+        len(paths),
+        IdentityMode(mode).value,
+        report.meta.rule_version,
+        report.meta.course_id,
+        report.meta.year,
+    )
