@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-build test lint format clean
+.PHONY: install demo demo-build test bench lint format clean
 
 # Reinstall only when the package metadata changed (the package itself is installed editable).
 $(STAMP): pyproject.toml
@@ -25,6 +25,10 @@ demo-build: install
 ## Lint, format check, unit tests, notebooks, end-to-end pipeline and browser tests.
 test: install
 	$(BIN)/pytest
+
+## Time the competency and reward summary at 500, 2,000 and 10,000 learners against nbgrader export.
+bench: install
+	$(BIN)/python -m benchmarks.bench_summary
 
 lint: install
 	$(BIN)/ruff check .

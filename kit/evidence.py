@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 __all__ = ["evidence_trail", "competency_levels", "EVIDENCE_COLUMNS"]
@@ -44,23 +43,25 @@ def competency_levels(
     """Level reached per learner and competency: columns username, competency, level."""
     if evidence.empty:
         return pd.DataFrame(columns=["username", "competency", "level"])
-    frame = evidence.assign(
-        earned=evidence["score"] * evidence["weight"],
-        possible=evidence["max_score"] * evidence["weight"],
-    )
-    result = frame[["username", "competency"]].drop_duplicates().reset_index(drop=True)
-    result["level"] = 0
     keys = ["username", "competency"]
-    for level in sorted(thresholds):
-        at_or_above = frame[frame["cell_level"] >= level]
-        stats = at_or_above.groupby(keys, as_index=False).agg(
-            cells=("grade_id", "count"), earned=("earned", "sum"), possible=("possible", "sum")
+    # Reduce to one row per learner, competency and cell level first: the per-level sums over
+    # "this level or higher" are then cheap, whatever the size of the class.
+    by_level = (
+        evidence.assign(
+            earned=evidence["score"] * evidence["weight"],
+            possible=evidence["max_score"] * evidence["weight"],
         )
-        share = np.where(stats["possible"] > 0, stats["earned"] / stats["possible"], 0.0)
+        .groupby([*keys, "cell_level"], as_index=False)
+        .agg(cells=("grade_id", "count"), earned=("earned", "sum"), possible=("possible", "sum"))
+    )
+    result = by_level[keys].drop_duplicates().reset_index(drop=True)
+    level = pd.Series(0, index=pd.MultiIndex.from_frame(result[keys]))
+    for required in sorted(thresholds):
+        part = by_level[by_level["cell_level"] >= required]
+        stats = part.groupby(keys)[["cells", "earned", "possible"]].sum()
+        share = (stats["earned"] / stats["possible"].where(stats["possible"] > 0)).fillna(0.0)
         # A tiny tolerance so a share exactly at the threshold is not lost to float rounding.
-        reached = (stats["cells"] >= min_evidence_cells) & (share + 1e-9 >= thresholds[level])
-        hits = stats.loc[reached, keys].assign(hit=level)
-        result = result.merge(hits, on=keys, how="left")
-        result["level"] = result["hit"].fillna(result["level"]).astype(int)
-        result = result.drop(columns="hit")
+        reached = (stats["cells"] >= min_evidence_cells) & (share + 1e-9 >= thresholds[required])
+        level.loc[reached[reached].index] = required
+    result["level"] = level.to_numpy().astype(int)
     return result

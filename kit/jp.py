@@ -217,28 +217,21 @@ def module_completions(
 
     Answers still awaiting manual grading count 0 until graded, so a pass is never premature.
     """
-    by_assignment = {m.assignment: m for m in modules}
-    rows = []
-    for record in assignment_scores.itertuples(index=False):
-        module = by_assignment.get(record.assignment)
-        if module is None or record.max_score <= 0:
-            continue
-        if record.score + 1e-9 >= pass_share * record.max_score:
-            rows.append(
-                {
-                    "username": record.username,
-                    "module_id": module.id,
-                    "module_title": module.title,
-                    "assignment": module.assignment,
-                    "jp": module.jp,
-                    "score": record.score,
-                    "max_score": record.max_score,
-                    "passed_at": record.timestamp,
-                }
-            )
     columns = ["username", "module_id", "module_title", "assignment", "jp", "score", "max_score",
                "passed_at"]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    catalogue = pd.DataFrame(
+        {
+            "assignment": [m.assignment for m in modules],
+            "module_id": [m.id for m in modules],
+            "module_title": [m.title for m in modules],
+            "jp": [float(m.jp) for m in modules],
+        }
+    )
+    scored = assignment_scores.merge(catalogue, on="assignment", how="inner")
+    passed = scored[
+        (scored["max_score"] > 0) & (scored["score"] + 1e-9 >= pass_share * scored["max_score"])
+    ]
+    return passed.rename(columns={"timestamp": "passed_at"})[columns].reset_index(drop=True)
 
 
 def jp_ledger(completions: pd.DataFrame, external: Sequence[ExternalRecord]) -> pd.DataFrame:

@@ -309,14 +309,28 @@ def unit_on(
 ) -> pd.Series:
     """The unit each learner belonged to on each date (the roster's unit when never moved)."""
     current = learners.set_index("username")["unit"]
-    by_user = {u: part for u, part in history.groupby("username")}
-    units = []
-    for username, day in zip(usernames, dates, strict=True):
-        part = by_user.get(username)
-        if part is None:
-            units.append(current.get(username, ""))
-            continue
-        day_text = pd.Timestamp(day).date().isoformat()
-        earlier = part[part["since"] <= day_text]
-        units.append(earlier["unit"].iloc[-1] if len(earlier) else part["unit"].iloc[0])
-    return pd.Series(units, index=usernames.index, dtype=object)
+    if history.empty:
+        return usernames.map(current).fillna("").astype(object)
+    moved = set(history["username"])
+    result = usernames.map(current).fillna("").astype(object)
+    mask = usernames.isin(moved)
+    if mask.any():
+        # For each (learner, day): the last transfer on or before that day, else the first unit.
+        query = pd.DataFrame(
+            {
+                "username": usernames[mask].to_numpy(),
+                "day": pd.to_datetime(pd.Series(dates)[mask].to_numpy()).astype("datetime64[ns]"),
+                "row": usernames.index[mask],
+            }
+        ).sort_values("day")
+        # "0001-01-01" marks the unit held before the first transfer.
+        since = history["since"].where(history["since"] > "1900", "1900-01-01")
+        transfers = history.assign(day=pd.to_datetime(since).astype("datetime64[ns]"))
+        found = pd.merge_asof(
+            query, transfers.sort_values("day")[["username", "unit", "day"]],
+            on="day", by="username", direction="backward",
+        )  # fmt: skip
+        first = history.groupby("username")["unit"].first()
+        found["unit"] = found["unit"].fillna(found["username"].map(first))
+        result.loc[found["row"].to_numpy()] = found["unit"].to_numpy()
+    return result

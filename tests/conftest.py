@@ -64,28 +64,29 @@ _ISOLATED_VARIABLES = (
 
 @pytest.fixture(scope="session")
 def graded_course(tmp_path_factory: pytest.TempPathFactory):
-    """A demo course graded by real ``nbgrader autograde``, with designed answers.
+    """The demo course graded by real ``nbgrader autograde``, with designed answers.
 
-    Returns ``(course, plans)``: the first learners answer so that every variant of the answer
-    bank is used at least once (plus one all-blank learner); the rest answer at random.
+    Returns ``(course, plans)`` where ``plans`` maps learner -> answers of the demo assignment.
+    For every assignment with an answer bank: learner 0 gives the best answer everywhere,
+    learner 1 leaves everything blank, and the next learners together use every variant of every
+    question at least once; the remaining learners answer at random.
     """
-    from kit.cohort import load_answer_bank
     from kit.datasets import load
-    from kit.demo import DEMO_ASSIGNMENT, build_demo
-    from kit.project import project_root
+    from kit.demo import DEMO_ASSIGNMENT, build_demo, demo_banks
 
-    bank = load_answer_bank(
-        project_root() / "assessments" / "simulation" / f"{DEMO_ASSIGNMENT}.yml"
-    )
-    designed = [*bank.covering_plans(), {grade_id: "kosong" for grade_id in bank.answers}]
+    banks = demo_banks()
+    widest = max(len(bank.covering_plans()) for bank in banks.values())
     # Enough learners for every unit to have members (the first five are the kecamatan office).
-    learners = len(designed) + 10
+    learners = 1 + widest + 10
     usernames = load("peserta_demo").head(learners)["username"].tolist()
-    plans = dict(zip(usernames, designed, strict=False))
-    course = build_demo(
-        tmp_path_factory.mktemp("demo"), learners=learners, plans={DEMO_ASSIGNMENT: plans}
-    )
-    return course, plans
+    all_plans = {}
+    for assignment, bank in banks.items():
+        best, *others = bank.covering_plans()
+        blank = {grade_id: "kosong" for grade_id in bank.answers}
+        designed = [best, blank, *others]
+        all_plans[assignment] = dict(zip(usernames, designed, strict=False))
+    course = build_demo(tmp_path_factory.mktemp("demo"), learners=learners, plans=all_plans)
+    return course, all_plans[DEMO_ASSIGNMENT]
 
 
 @pytest.fixture(scope="session")

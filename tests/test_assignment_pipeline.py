@@ -25,9 +25,14 @@ def test_source_notebook_passes_its_own_tests(tmp_path):
     assert "Success! Your notebook passes all the tests." in out
 
 
+def _demo_grades(course):
+    grades = read_grades(course.gradebook_path)
+    return grades[grades["assignment"] == DEMO_ASSIGNMENT]
+
+
 def test_every_designed_answer_gets_exactly_its_designed_score(graded_course):
     course, plans = graded_course
-    grades = read_grades(course.gradebook_path).set_index(["student_id", "grade_id"])
+    grades = _demo_grades(course).set_index(["student_id", "grade_id"])
     checked = 0
     for student, plan in plans.items():
         designed = BANK.expected_scores(plan)
@@ -41,7 +46,7 @@ def test_every_designed_answer_gets_exactly_its_designed_score(graded_course):
 
 def test_correct_blank_and_partial_learners(graded_course):
     course, plans = graded_course
-    grades = read_grades(course.gradebook_path)
+    grades = _demo_grades(course)
     auto = grades[grades["cell_type"] == "code"].groupby("student_id")["score"].sum()
     by_kind = {
         "benar": next(s for s, p in plans.items() if set(p.values()) <= {"benar", "lengkap"}),
@@ -76,6 +81,7 @@ def test_blank_release_scores_zero(graded_course):
     # the blank learner's submission is the release itself, untouched
     assert nbformat.read(submitted, 4).cells == nbformat.read(notebook, 4).cells
     grades = read_grades(course.gradebook_path)
+    # blank in every assignment of the demo: nothing earned anywhere
     assert grades.loc[grades["student_id"] == blank, "score"].sum() == 0.0
 
 
@@ -90,13 +96,12 @@ def test_summary_mastery_follows_the_tags(graded_course):
         assert mastery[(blank, code)] == 0.0
     # the best learner's recommendation got the full rubric score from the instructor
     assert mastery[(best, "KOMUNIKASI.REKOMENDASI")] == 1.0
-    partial = next(
-        s for s, p in plans.items() if p["jawaban_persen_tepat_waktu"] == "hari_kalender"
-    )
-    # DATA.ANALISIS: persen (2 of 3, weight 0.5) and kategori (weight 1) -> by design
-    expected = BANK.expected_scores(plans[partial])
-    earned = 0.5 * expected["test_persen_tepat_waktu"] + expected["test_kategori_terbanyak"]
-    assert mastery[(partial, "DATA.ANALISIS")] == pytest.approx(earned / (0.5 * 3 + 2))
+    # DATA.OLAH is evidenced by tugas03 only: two 1-point cells of weight 1, as designed
+    for learner, plan in plans.items():
+        designed = BANK.expected_scores(plan)
+        visible = designed["test_jumlah_per_kelurahan"]
+        hidden = designed["test_jumlah_per_kelurahan_tersembunyi"]
+        assert mastery[(learner, "DATA.OLAH")] == pytest.approx((visible + hidden) / 2), learner
 
     units = unit_table(summary)
     assert units["Peserta"].sum() == len(summary.learners)

@@ -1,0 +1,1 @@
+"""Benchmarks of the kit against nbgrader on synthetic courses (``make bench``)."""
