@@ -15,13 +15,23 @@ LANGUAGES = ("id", "en")
 
 @cache
 def _catalogue() -> dict[str, dict[str, str]]:
-    text = resources.files("kit").joinpath("data/messages.yml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
-    for key, entry in raw.items():
-        missing = [lang for lang in LANGUAGES if lang not in entry]
-        if missing:
-            raise ValueError(f"messages.yml: '{key}' lacks the language(s) {missing}")
-    return raw
+    """``data/messages.yml`` plus one file per module in ``data/messages.d/``."""
+    data = resources.files("kit").joinpath("data")
+    files = [data.joinpath("messages.yml")]
+    extra = data.joinpath("messages.d")
+    if extra.is_dir():
+        files += sorted((f for f in extra.iterdir() if f.name.endswith(".yml")), key=str)
+    catalogue: dict[str, dict[str, str]] = {}
+    for file in files:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        for key, entry in raw.items():
+            missing = [lang for lang in LANGUAGES if lang not in entry]
+            if missing:
+                raise ValueError(f"{file.name}: '{key}' lacks the language(s) {missing}")
+            if key in catalogue:
+                raise ValueError(f"{file.name}: message '{key}' is already defined")
+            catalogue[key] = entry
+    return catalogue
 
 
 def current_language() -> str:

@@ -6,29 +6,34 @@ tests all see the same data.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from functools import cache
 
 import pandas as pd
 
-from kit.datasets.complaints import generate_complaints
-from kit.datasets.people import generate_roster
-from kit.datasets.training import generate_external_training
-
 __all__ = ["load", "available", "DEFAULT_SEED"]
 
 DEFAULT_SEED = 2026
 
-_GENERATORS: dict[str, Callable[[int], pd.DataFrame]] = {
-    "pengaduan": generate_complaints,
-    "peserta_demo": generate_roster,
-    "pelatihan_eksternal_demo": generate_external_training,
-}
+
+@cache
+def _generators() -> dict[str, Callable[[int], pd.DataFrame]]:
+    """Every module of this package declares ``DATASETS = {name: generator(seed)}``."""
+    found: dict[str, Callable[[int], pd.DataFrame]] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for name, generator in getattr(module, "DATASETS", {}).items():
+            if name in found:
+                raise ValueError(f"data set '{name}' is declared twice ({info.name})")
+            found[name] = generator
+    return found
 
 
 def available() -> list[str]:
     """Names accepted by :func:`load`."""
-    return sorted(_GENERATORS)
+    return sorted(_generators())
 
 
 def load(name: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
@@ -36,7 +41,7 @@ def load(name: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
 
     >>> pengaduan = load("pengaduan")
     """
-    if name not in _GENERATORS:
+    if name not in _generators():
         raise KeyError(
             f"Data set '{name}' tidak dikenal. Pilihan yang tersedia: {', '.join(available())}"
         )
@@ -45,4 +50,4 @@ def load(name: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
 
 @cache
 def _cached(name: str, seed: int) -> pd.DataFrame:
-    return _GENERATORS[name](seed)
+    return _generators()[name](seed)

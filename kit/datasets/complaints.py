@@ -77,3 +77,6 @@ def generate_complaints(seed: int, rows: int = 480) -> pd.DataFrame:
     for column in ("kanal", "kategori", "kelurahan", "status"):
         frame[column] = frame[column].astype("string")
     return frame
+
+
+DATASETS = {"pengaduan": generate_complaints}

@@ -67,3 +67,6 @@ def generate_roster(seed: int, size: int = 30) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+DATASETS = {"peserta_demo": generate_roster}

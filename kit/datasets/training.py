@@ -45,3 +45,6 @@ def generate_external_training(seed: int, size: int = 30) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+DATASETS = {"pelatihan_eksternal_demo": generate_external_training}
