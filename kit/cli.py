@@ -73,7 +73,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     workspace = Path(args.workspace).resolve()
     print(f"Menyiapkan demo di {workspace} / building the demo in {workspace}")
     started = time.perf_counter()
-    course = build_demo(workspace, learners=args.learners, report=print)
+    assignments = args.assignments.split(",") if args.assignments else None
+    course = build_demo(workspace, learners=args.learners, report=print, assignments=assignments)
     summary = load_summary(course)
     print("\nRingkasan per unit kerja / summary per work unit:")
     print(unit_table(summary).to_string(index=False))
@@ -275,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--workspace", default=str(project_root() / ".demo"))
     demo.add_argument("--learners", type=int, default=30)
+    demo.add_argument(
+        "--assignments", default=None, help="mis. tugas03_pengaduan,tugas08_aksi_perubahan"
+    )
     demo.add_argument("--voila-port", type=int, default=8866)
     demo.add_argument("--lab-port", type=int, default=8888)
     demo.set_defaults(func=cmd_demo)

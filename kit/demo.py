@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import nbformat
@@ -86,8 +86,13 @@ def build_demo(
     plans: Plans | None = None,
     report: Callable[[str], None] = lambda _: None,
     today: dt.date | None = None,
+    assignments: Sequence[str] | None = None,
 ) -> Course:
-    """Build the demo workspace from scratch and return its graded course."""
+    """Build the demo workspace from scratch and return its graded course.
+
+    ``assignments`` limits the simulated cohort to those assignments (default: every assignment
+    with an answer bank).
+    """
     project = project_root()
     workspace = Path(workspace).resolve()
     course_root = workspace / "course"
@@ -98,6 +103,11 @@ def build_demo(
     shutil.copytree(project / "assessments" / "source", course.source_dir)
     write_workspace_config(workspace, course_root, project)
     banks = demo_banks(project)
+    if assignments is not None:
+        unknown = sorted(set(assignments) - set(banks))
+        if unknown:
+            raise ValueError(f"no answer bank for assignment(s): {', '.join(unknown)}")
+        banks = {name: banks[name] for name in assignments}
     students = load("peserta_demo").head(learners)["username"].tolist()
     chosen: dict[str, dict[str, dict[str, str]]] = {}
 
