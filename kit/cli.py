@@ -260,6 +260,49 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_curriculum(args: argparse.Namespace) -> int:
+    from kit.authoring import programme
+
+    data = programme(project_root())
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for module in data["modules"]:
+        print(f"{module['id']:<22} {module['jp']:>4g} JP  {module['title']}")
+        print(f"{'':<22}         tugas {module['assignment']}: {', '.join(module['competencies'])}")
+    print(message("curriculum.total", jp=f"{data['total_jp']:g}", count=len(data["modules"])))
+    return 0
+
+
+def cmd_module_new(args: argparse.Namespace) -> int:
+    from kit.authoring import AuthoringError, scaffold_module
+
+    try:
+        written = scaffold_module(project_root(), args.folder, args.title, args.jp)
+    except AuthoringError as error:
+        print(error, file=sys.stderr)
+        return 1
+    root = project_root()
+    print(message("module.created", count=len(written)))
+    for path in written:
+        print(f"  {path.relative_to(root)}")
+    print(message("module.next", folder=args.folder))
+    return 0
+
+
+def cmd_module_check(args: argparse.Namespace) -> int:
+    from kit.authoring import check_module
+
+    report = check_module(project_root(), args.module, execute=not args.quick)
+    for line in report.passed:
+        print(f"  [ok] {line}")
+    for line in report.problems:
+        print(f"  [MASALAH] {line}", file=sys.stderr)
+    key = "module.check_ok" if report.ok else "module.check_failed"
+    print(message(key, module=report.module, count=len(report.problems)))
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kit",
@@ -343,6 +386,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--issuer-email", default="pelatihan@kit.marelan.example")
     export.add_argument("--base-url", default=None, help="alamat publik lencana / badge base URL")
     export.set_defaults(func=cmd_export)
+
+    curriculum = sub.add_parser("curriculum", help="daftar modul / the programme")
+    curriculum.add_argument("--json", action="store_true")
+    curriculum.set_defaults(func=cmd_curriculum)
+
+    module = sub.add_parser("module", help="menulis modul / module authoring")
+    module_sub = module.add_subparsers(dest="module_command", required=True)
+    new = module_sub.add_parser("new", help="buat modul baru dari templat / scaffold a module")
+    new.add_argument("folder", help="mis. 09_arsip_digital")
+    new.add_argument("--title", required=True)
+    new.add_argument("--jp", type=float, required=True)
+    new.set_defaults(func=cmd_module_new)
+    check = module_sub.add_parser("check", help="periksa modul / check a module")
+    check.add_argument("module", help="id modul atau nama folder / module id or folder")
+    check.add_argument("--quick", action="store_true", help="tanpa menjalankan notebook")
+    check.set_defaults(func=cmd_module_check)
 
     summary = sub.add_parser("summary", help="ringkasan kompetensi / competency summary")
     summary.add_argument("--course", default=default_course)

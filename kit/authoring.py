@@ -1,0 +1,307 @@
+"""Module authoring for partner instructors: scaffold, check and list the programme's modules.
+
+``kit module new`` copies the templates in ``kit/templates/module/`` into a working module; ``kit
+module check`` runs the same checks CI does (skeleton, tags, solutions pass, blank release scores
+0, JP declared) and reports each problem precisely, in Indonesian.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import nbformat
+
+from kit.competency import CompetencyFramework, TagError, cell_competency_map
+from kit.course import Course, NbgraderError
+from kit.curriculum import CurriculumError, Module, load_modules
+
+__all__ = [
+    "ModuleNames",
+    "CheckReport",
+    "scaffold_module",
+    "check_module",
+    "programme",
+    "AuthoringError",
+    "REQUIRED_HEADINGS",
+]
+
+REQUIRED_HEADINGS = ("Tujuan pembelajaran", "Prasyarat", "Ringkasan", "Selanjutnya")
+_FOLDER = re.compile(r"^(\d{2})_([a-z][a-z0-9_]*)$")
+_JP_LINE = re.compile(r"Waktu belajar:\**\s*(\d+(?:[.,]\d+)?)\s*JP")
+
+
+class AuthoringError(ValueError):
+    """A scaffold request that cannot be carried out."""
+
+
+@dataclass(frozen=True)
+class ModuleNames:
+    """Every name derived from a module folder such as ``09_arsip_digital``."""
+
+    folder: str
+    number: str
+    name: str
+
+    @classmethod
+    def from_folder(cls, folder: str) -> ModuleNames:
+        match = _FOLDER.match(folder)
+        if not match:
+            raise AuthoringError(
+                f"nama folder modul '{folder}' tidak sah: gunakan dua angka, garis bawah, lalu "
+                "huruf kecil/angka/garis bawah, misalnya 09_arsip_digital"
+            )
+        return cls(folder, match.group(1), match.group(2))
+
+    @property
+    def module_id(self) -> str:
+        return f"m{self.folder}"
+
+    @property
+    def assignment(self) -> str:
+        return f"tugas{self.folder}"
+
+
+def _render(text: str, names: ModuleNames, title: str, jp: float) -> str:
+    replacements = {
+        "__MODULE_ID__": names.module_id,
+        "__TITLE__": title,
+        "__JP__": f"{jp:g}",
+        "__FOLDER__": names.folder,
+        "__NAME__": names.name,
+        "__NUMBER__": str(int(names.number)),
+        "__ASSIGNMENT__": names.assignment,
+    }
+    for token, value in replacements.items():
+        text = text.replace(token, value)
+    return text
+
+
+def scaffold_module(project: Path, folder: str, title: str, jp: float) -> list[Path]:
+    """Create a working module from the templates; refuse to overwrite anything."""
+    names = ModuleNames.from_folder(folder)
+    if jp <= 0:
+        raise AuthoringError("jp harus lebih dari 0")
+    if not title.strip():
+        raise AuthoringError("judul modul tidak boleh kosong")
+    targets = {
+        "module.yml.tpl": project / "courses" / folder / "module.yml",
+        "lesson.ipynb": project / "courses" / folder / f"{folder}.ipynb",
+        "checker.py.tpl": project / "kit" / "practice" / f"{names.name}.py",
+        "assignment.ipynb": project / "assessments" / "source" / names.assignment
+        / f"{names.assignment}.ipynb",
+        "answers.yml.tpl": project / "assessments" / "simulation" / f"{names.assignment}.yml",
+    }  # fmt: skip
+    existing = [str(p.relative_to(project)) for p in targets.values() if p.exists()]
+    if existing:
+        raise AuthoringError(f"berkas sudah ada, tidak ditimpa: {', '.join(existing)}")
+    taken = {m.id for m in load_modules(project / "courses")}
+    if names.module_id in taken:
+        raise AuthoringError(f"id modul '{names.module_id}' sudah dipakai")
+    templates = resources.files("kit").joinpath("templates/module")
+    written = []
+    for template, target in targets.items():
+        text = _render(templates.joinpath(template).read_text("utf-8"), names, title, jp)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if template.endswith(".ipynb"):
+            nbformat.write(nbformat.reads(text, as_version=4), target)
+        else:
+            target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+@dataclass
+class CheckReport:
+    """Results of ``check_module``: what passed and every problem found."""
+
+    module: str
+    passed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _find_module(project: Path, module: str) -> Module:
+    for candidate in load_modules(project / "courses"):
+        if module in (candidate.id, candidate.folder.name):
+            return candidate
+    raise AuthoringError(f"modul '{module}' tidak ditemukan di {project / 'courses'}")
+
+
+def check_module(project: Path, module: str, execute: bool = True) -> CheckReport:
+    """Check one module the way CI does; every problem is listed, none stops the others."""
+    report = CheckReport(module)
+    try:
+        found = _find_module(project, module)
+    except (AuthoringError, CurriculumError) as error:
+        report.problems.append(str(error))
+        return report
+    report.module = found.id
+    framework = CompetencyFramework.load()
+    _check_lessons(found, report, execute)
+    source = project / "assessments" / "source" / found.assignment
+    notebook = source / f"{found.assignment}.ipynb"
+    if not notebook.exists():
+        report.problems.append(f"tugas '{found.assignment}' tidak ada: {notebook} belum dibuat")
+        return report
+    _check_tags(project, found, framework, report)
+    if execute:
+        _check_grading(project, found, report)
+    return report
+
+
+def _check_lessons(module: Module, report: CheckReport, execute: bool) -> None:
+    if not module.lessons:
+        report.problems.append("module.yml tidak menyebut notebook pelajaran (lessons)")
+    for lesson in module.lessons:
+        path = module.folder / lesson
+        if not path.exists():
+            report.problems.append(f"pelajaran {path.name} tidak ada di {module.folder}")
+            continue
+        nb = nbformat.read(path, as_version=4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        missing = [h for h in REQUIRED_HEADINGS if f"## {h}" not in text]
+        if missing:
+            report.problems.append(f"{path.name}: bagian wajib belum ada: {', '.join(missing)}")
+        declared = _JP_LINE.search(text)
+        if not declared:
+            report.problems.append(f"{path.name}: baris 'Waktu belajar: N JP' belum ada")
+        elif float(declared.group(1).replace(",", ".")) != module.jp:
+            report.problems.append(
+                f"{path.name}: waktu belajar {declared.group(1)} JP tidak sama dengan jp "
+                f"{module.jp:g} di module.yml"
+            )
+        if any(c.get("outputs") or c.get("execution_count") for c in nb.cells):
+            report.problems.append(f"{path.name}: simpan tanpa output (Clear All Outputs)")
+        if not any("selftest" in c.metadata.get("tags", []) for c in nb.cells):
+            report.problems.append(f"{path.name}: belum ada sel uji mandiri bertag 'selftest'")
+        if execute:
+            _execute_lesson(path, report)
+    if not report.problems:
+        report.passed.append("kerangka pelajaran lengkap dan JP dideklarasikan")
+
+
+def _execute_lesson(path: Path, report: CheckReport) -> None:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as work:
+        client = NotebookClient(
+            nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": work}}
+        )
+        try:
+            client.execute()
+        except CellExecutionError as error:
+            first = str(error).strip().splitlines()
+            report.problems.append(
+                f"{path.name}: sel gagal dijalankan: {first[-1] if first else error}"
+            )
+            return
+    report.passed.append(f"{path.name} berjalan tanpa galat, termasuk uji mandiri pemeriksa")
+
+
+def _check_tags(project: Path, module: Module, framework, report: CheckReport) -> None:
+    with tempfile.TemporaryDirectory() as work:
+        only = Path(work) / module.assignment
+        shutil.copytree(project / "assessments" / "source" / module.assignment, only)
+        try:
+            cells = cell_competency_map(Path(work), framework)
+        except TagError as error:
+            report.problems.append(str(error))
+            return
+    if cells.empty:
+        report.problems.append(f"tugas '{module.assignment}' tidak punya sel bernilai (grade)")
+        return
+    tagged = set(cells["competency"])
+    declared = set(module.competencies)
+    if declared and declared != tagged:
+        report.problems.append(
+            "kompetensi di module.yml tidak sama dengan tag sel tugas: "
+            f"hanya di module.yml: {sorted(declared - tagged) or '-'}; "
+            f"hanya di tag: {sorted(tagged - declared) or '-'}"
+        )
+    else:
+        report.passed.append(f"semua sel bernilai bertag kompetensi yang dikenal: {sorted(tagged)}")
+
+
+def _check_grading(project: Path, module: Module, report: CheckReport) -> None:
+    """Grade the answer key and the blank release with real nbgrader in a temporary course."""
+    from kit.gradebook import read_grades
+
+    assignment = module.assignment
+    with tempfile.TemporaryDirectory() as work:
+        course = Course(Path(work))
+        shutil.copy(project / "assessments" / "nbgrader_config.py", course.root)
+        shutil.copytree(
+            project / "assessments" / "source" / assignment, course.source_dir / assignment
+        )
+        try:
+            course.generate_assignment(assignment)
+        except NbgraderError as error:
+            report.problems.append(f"nbgrader generate_assignment gagal: {error}")
+            return
+        for student, origin in (
+            ("kunci", course.source_dir / assignment),
+            ("kosong", course.release_dir / assignment),
+        ):
+            target = course.submitted_dir / student / assignment
+            shutil.copytree(origin, target)
+        try:
+            course.autograde(assignment)
+        except NbgraderError as error:
+            report.problems.append(f"nbgrader autograde gagal: {error}")
+            return
+        grades = read_grades(course.gradebook_path)
+    code = grades[grades["cell_type"] == "code"]
+    key = code[code["student_id"] == "kunci"]
+    failing = key[key["score"] < key["max_score"]]
+    for row in failing.itertuples(index=False):
+        report.problems.append(
+            f"jawaban kunci hanya mendapat {row.score:g} dari {row.max_score:g} poin di sel uji "
+            f"'{row.grade_id}': perbaiki solusi atau ujinya"
+        )
+    if failing.empty:
+        report.passed.append(
+            f"jawaban kunci mendapat nilai penuh ({key['max_score'].sum():g} poin)"
+        )
+    blank = grades[grades["student_id"] == "kosong"]
+    scoring = blank[blank["score"] > 0]
+    for row in scoring.itertuples(index=False):
+        report.problems.append(
+            f"versi kosong (rilis) mendapat {row.score:g} poin di sel '{row.grade_id}': uji ini "
+            "lolos tanpa jawaban"
+        )
+    if scoring.empty:
+        report.passed.append("versi kosong (rilis) mendapat 0")
+
+
+def programme(project: Path) -> dict:
+    """The curriculum: per module its id, title, JP, lessons, assignment and competencies."""
+    framework = CompetencyFramework.load()
+    cells = cell_competency_map(project / "assessments" / "source", framework)
+    modules = []
+    for module in load_modules(project / "courses"):
+        evidenced = sorted(set(cells.loc[cells["assignment"] == module.assignment, "competency"]))
+        modules.append(
+            {
+                "id": module.id,
+                "title": module.title,
+                "jp": module.jp,
+                "lessons": [f"courses/{module.folder.name}/{name}" for name in module.lessons],
+                "assignment": module.assignment,
+                "competencies": evidenced,
+            }
+        )
+    return {
+        "framework_version": framework.version,
+        "total_jp": sum(m["jp"] for m in modules),
+        "modules": modules,
+    }
