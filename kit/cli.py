@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -81,14 +82,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nDemo siap dalam {time.perf_counter() - started:.1f} s / demo ready.")
     if args.no_serve:
         return 0
+    from kit.roster import read_roster
     from kit.serve import serve_demo
 
+    # On one machine the dashboards are opened as the camat unless KIT_VIEWER says otherwise.
+    camat = next(
+        (e.username for e in read_roster(course.roster_path) if e.jabatan == "Camat"), None
+    )
     return serve_demo(
         workspace=workspace,
         course_dir=course.root,
         apps_dir=project_root() / "voila_apps",
         voila_port=args.voila_port,
         lab_port=args.lab_port,
+        viewer=os.environ.get("KIT_VIEWER") or camat,
     )
 
 

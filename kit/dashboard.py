@@ -15,11 +15,19 @@ import ipywidgets as widgets
 import pandas as pd
 import sqlalchemy.exc
 
+from kit.access import AccessError, current_viewer_name, resolve_viewer
 from kit.competency import TagError
 from kit.course import Course
 from kit.messages import message
 from kit.organisation import load_units, unit_names
-from kit.summary import CourseSummary, course_from_env, load_summary, person_table, unit_table
+from kit.summary import (
+    CourseSummary,
+    course_from_env,
+    load_summary,
+    person_table,
+    restrict_summary,
+    unit_table,
+)
 
 __all__ = [
     "ManagerDashboard",
@@ -107,14 +115,29 @@ def wait_for_viewer() -> None:
         wait_for_request()
 
 
-def manager_dashboard(summary: CourseSummary | None = None) -> widgets.Widget:
-    """The whole dashboard, or a friendly message when there is nothing to show yet."""
+def manager_dashboard(
+    summary: CourseSummary | None = None, viewer_name: str | None = None
+) -> widgets.Widget:
+    """The dashboard scoped to the viewer's units, or a friendly message instead of data.
+
+    With no ``summary`` given, the course comes from the environment and the viewer from
+    ``JUPYTERHUB_USER``/``KIT_VIEWER`` (or ``viewer_name``): a manager sees their own unit(s),
+    the camat every unit; anyone else sees a message and no data. A ``summary`` passed in is
+    shown as it is (the caller has scoped it).
+    """
     if summary is None:
         wait_for_viewer()
+        course = course_from_env()
         try:
-            summary = load_dashboard_summary()
+            summary = load_dashboard_summary(course)
+            viewer = resolve_viewer(course, viewer_name or current_viewer_name())
         except NoDataError as error:
             return no_data_message(str(error), detail=_debug_detail(error))
+        except AccessError as error:
+            return no_data_message(str(error))
+        if not viewer.roles & {"manager", "hr", "instructor"}:
+            return no_data_message(message("access.not_manager", username=viewer.username))
+        return ManagerDashboard(restrict_summary(summary, viewer.units), units=viewer.units)
     return ManagerDashboard(summary)
 
 
@@ -141,11 +164,12 @@ class ManagerDashboard(widgets.VBox):
     unit and highlights its row in the overview.
     """
 
-    def __init__(self, summary: CourseSummary) -> None:
+    def __init__(self, summary: CourseSummary, units: frozenset[str] | None = None) -> None:
         self.summary = summary
         self._units = unit_table(summary)
+        # A scoped dashboard offers only the viewer's units.
         options = [(message("dashboard.all_units"), ALL_UNITS)] + [
-            (u.name, u.code) for u in load_units()
+            (u.name, u.code) for u in load_units() if units is None or u.code in units
         ]
         self.unit_filter = widgets.Dropdown(
             options=options,

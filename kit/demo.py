@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 
+from kit.access import write_course_roles
 from kit.cohort import AnswerBank, load_answer_bank, simulate_cohort, simulate_manual_grading
 from kit.competency import CompetencyFramework, cell_competency_map
 from kit.course import Course
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 DEMO_ASSIGNMENT = "tugas03_pengaduan"
+DEMO_INSTRUCTORS = ("dosen.usu",)
+DEMO_HR = ("bkpsdm.medan",)
 Plans = Mapping[str, Mapping[str, Mapping[str, str]]]  # assignment -> learner -> answers
 
 
@@ -115,6 +118,8 @@ def build_demo(
         roster_csv = workspace / "peserta_demo.csv"
         load("peserta_demo").head(learners).to_csv(roster_csv, index=False)
         import_roster(course_root, roster_csv)
+        # Outside instructors and HR are not on the roster: the course names them.
+        write_course_roles(course, instructors=list(DEMO_INSTRUCTORS), hr=list(DEMO_HR))
 
     def generate_and_release() -> None:
         for assignment in banks:

@@ -212,8 +212,11 @@ def serve_demo(
     apps_dir: Path,
     voila_port: int = 8866,
     lab_port: int = 8888,
+    viewer: str | None = None,
 ) -> int:
     """Serve the dashboards in ``apps_dir`` and JupyterLab on ``workspace`` until Ctrl-C.
+
+    On a single machine the dashboards show what ``viewer`` (``KIT_VIEWER``) may see.
 
     The servers' own output goes to ``workspace/log/`` so that the terminal shows only the
     addresses; the end of a log is printed when its server fails.
@@ -231,9 +234,12 @@ def serve_demo(
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     token = secrets.token_urlsafe(24)
     logs = {"Voila": workspace / "log" / "voila.log", "JupyterLab": workspace / "log" / "lab.log"}
+    env = voila_env(course_dir)
+    if viewer:
+        env["KIT_VIEWER"] = viewer
     voila = _start(
         voila_command(apps_dir, voila_port, preheat=True),
-        voila_env(course_dir),
+        env,
         cwd=apps_dir,
         log=logs["Voila"],
     )
@@ -252,6 +258,8 @@ def serve_demo(
         for notebook in sorted(apps_dir.glob("*.ipynb")):
             print(f"Dasbor / dashboard:  http://{HOST}:{voila_port}/voila/render/{notebook.name}")
         print(f"JupyterLab:          http://{HOST}:{lab_port}/lab?token={token}")
+        if viewer:
+            print(f"Dasbor dibuka sebagai / viewer: {viewer} (KIT_VIEWER)")
         print(f"Log server / logs:   {logs['Voila'].parent}")
         print("Tekan Ctrl-C untuk berhenti. / Press Ctrl-C to stop.")
         while all(p.poll() is None for p in servers.values()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +21,14 @@ from kit.nip import mask_nip
 from kit.organisation import unit_names
 from kit.roster import read_roster
 
-__all__ = ["CourseSummary", "load_summary", "course_from_env", "person_table", "unit_table"]
+__all__ = [
+    "CourseSummary",
+    "load_summary",
+    "course_from_env",
+    "person_table",
+    "unit_table",
+    "restrict_summary",
+]
 
 
 @dataclass
@@ -75,6 +82,22 @@ def load_summary(course: Course, framework: CompetencyFramework | None = None) -
         .rename(columns={"student_id": "username"})
     )
     return CourseSummary(framework, learners, grades, cell_map, per_learner, per_unit, scores)
+
+
+def restrict_summary(summary: CourseSummary, units: set[str] | frozenset[str]) -> CourseSummary:
+    """The summary cut down to the learners of ``units``: what a scoped page may receive."""
+    learners = summary.learners[summary.learners["unit"].isin(units)].reset_index(drop=True)
+    people = set(learners["username"])
+    return replace(
+        summary,
+        learners=learners,
+        grades=summary.grades[summary.grades["student_id"].isin(people)].reset_index(drop=True),
+        per_learner=summary.per_learner[summary.per_learner["username"].isin(people)],
+        per_unit=summary.per_unit[summary.per_unit["unit"].isin(units)],
+        assignment_scores=summary.assignment_scores[
+            summary.assignment_scores["username"].isin(people)
+        ],
+    )
 
 
 def _percent(values: pd.Series) -> pd.Series:

@@ -83,6 +83,7 @@ def test_app_is_thin_and_stored_clean(path):
 @apps
 def test_app_runs_against_the_demo_course(path, demo_course, isolated_jupyter_env, monkeypatch):
     monkeypatch.setenv("KIT_COURSE_DIR", str(demo_course.root))
+    monkeypatch.setenv("KIT_VIEWER", _camat(demo_course))
     nb = execute(path)
     outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
     assert [out for out in outputs if out.output_type == "error"] == []
@@ -176,7 +177,7 @@ def voila_server(demo_course, isolated_jupyter_env, tmp_path):
     with log_path.open("w") as log:
         process = subprocess.Popen(
             serve.voila_command(APPS_DIR, port, preheat=True),
-            env=serve.voila_env(demo_course.root),
+            env={**serve.voila_env(demo_course.root), "KIT_VIEWER": _camat(demo_course)},
             cwd=APPS_DIR,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -286,3 +287,7 @@ def _screenshot(page, path: Path) -> None:
     height = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": max(1000, int(height) + 40)})
     page.screenshot(path=str(path), full_page=True)
+
+
+def _camat(course):
+    return next(row["username"] for row in _roster(course) if row["jabatan"] == "Camat")
