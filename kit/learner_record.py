@@ -1,0 +1,415 @@
+"""A learner's own record ("Rapor Kompetensi Saya", a Voila app): competencies, JP, modules, award.
+
+The course report is narrowed to the viewer's own rows (``record_for``) before any widget is
+built, so the page never receives another learner's data. ``voila_apps/rapor_saya.ipynb`` only
+calls ``learner_record()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import pandas as pd
+import sqlalchemy.exc
+
+from kit.access import AccessError, current_viewer_name, resolve_viewer, scope_learners
+from kit.competency import CompetencyFramework, TagError
+from kit.course import Course
+from kit.curriculum import Module, load_modules
+from kit.dashboard import _CSS as DASHBOARD_CSS
+from kit.dashboard import DISPLAY_TIMEZONE, html_table, wait_for_viewer
+from kit.messages import message
+from kit.project import project_root
+from kit.reporting import HrReport, build_report
+from kit.rewards import RewardRules, load_rules
+from kit.summary import course_from_env
+
+__all__ = ["LearnerRecord", "LearnerRecordView", "learner_record", "next_module", "record_for"]
+
+_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember")  # fmt: skip
+
+_CSS = """
+<style>
+.marelan-rapor .marelan-badges { display: flex; flex-wrap: wrap; gap: 10px; margin: 6px 0; }
+.marelan-rapor .marelan-badge { border: 2px solid #2f8132; border-radius: 10px; padding: 8px 14px;
+  background: #e3f9e5; max-width: 300px; }
+.marelan-rapor .marelan-badge b { display: block; color: #05400a; }
+.marelan-rapor .marelan-badge b::before { content: ""; display: inline-block; width: 0.8em;
+  height: 0.8em; margin-right: 6px; border-radius: 50%; background: #f0b429;
+  border: 2px solid #cb6e17; vertical-align: -1px; }
+.marelan-rapor .marelan-badge span { font-size: 0.9em; color: #3e4c59; }
+.marelan-rapor .marelan-next { background: #e6f6ff; border-left: 5px solid #2680c2;
+  padding: 8px 14px; }
+.marelan-rapor .marelan-reward { background: #f0f4f8; border-radius: 6px; padding: 10px 16px; }
+.marelan-rapor .marelan-reward b { font-size: 1.3em; color: #102a43; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class LearnerRecord:
+    """One learner's rows of an ``HrReport`` (NIP masked) plus what the page needs besides.
+
+    Every table holds this learner's rows only; ``record_for`` guarantees it.
+    """
+
+    username: str
+    name: str
+    unit_name: str
+    position: str
+    masked_nip: str
+    year: int
+    generated_at: dt.datetime
+    rule_version: str
+    jp_target: float
+    pass_share: float
+    jp: pd.Series  # one jp_per_learner row: jp_modules, jp_external, jp_total, target, met
+    jp_ledger: pd.DataFrame  # this year's JP records
+    competencies: pd.DataFrame
+    evidence: pd.DataFrame
+    modules_completed: pd.DataFrame
+    standing: pd.Series  # one standing row: score, tier, eligible, explanation
+    next_module: Module | None  # None when every module is passed
+
+
+def record_for(
+    report: HrReport, username: str, modules: list[Module], rules: RewardRules
+) -> LearnerRecord:
+    """The rows of ``report`` that belong to ``username``; ``AccessError`` if not a learner."""
+    person = report.learners[report.learners["username"] == username]
+    if person.empty:
+        raise AccessError(message("rapor.not_learner", username=username))
+    row = person.iloc[0]
+
+    def own(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["username"] == username].reset_index(drop=True)
+
+    ledger = own(report.jp_ledger)
+    completed = own(report.modules_completed)
+    return LearnerRecord(
+        username=username,
+        name=str(row["nama"]),
+        unit_name=str(row["unit_name"]),
+        position=str(row["jabatan"]),
+        masked_nip=str(row["nip"]),
+        year=report.meta.year,
+        generated_at=report.meta.generated_at,
+        rule_version=report.meta.rule_version,
+        jp_target=float(rules.jp_target),
+        pass_share=float(rules.module_pass_share),
+        jp=own(report.jp_per_learner).iloc[0],
+        jp_ledger=ledger[ledger["year"] == report.meta.year].reset_index(drop=True),
+        competencies=own(report.competencies),
+        evidence=own(report.evidence),
+        modules_completed=completed,
+        standing=own(report.standing).iloc[0],
+        next_module=next_module(modules, set(completed["assignment"])),
+    )
+
+
+def next_module(modules: list[Module], passed_assignments: set[str]) -> Module | None:
+    """The first module of the curriculum whose assignment is not passed yet."""
+    return next((m for m in modules if m.assignment not in passed_assignments), None)
+
+
+def learner_record(viewer_name: str | None = None, course: Course | None = None) -> widgets.Widget:
+    """The record page of ``viewer_name`` (default: the current viewer), or a message widget.
+
+    An unknown viewer, a viewer who is not a learner of the course, or a course without data
+    gets a short Indonesian message and no data at all.
+    """
+    if viewer_name is None:
+        wait_for_viewer()
+        viewer_name = current_viewer_name()
+    course = course or course_from_env()
+    if not course.gradebook_path.exists() or not course.roster_path.exists():
+        return record_message(message("rapor.no_course"))
+    try:
+        viewer = resolve_viewer(course, viewer_name)
+        rules = load_rules()
+        report = build_report(course, rules=rules)
+        # Masking here too, so the full NIP never reaches the record (HR reads it elsewhere).
+        own_row = scope_learners(report.learners, viewer, "learner")
+        report.learners = own_row
+        modules = load_modules(project_root() / "courses")
+        record = record_for(report, viewer.username, modules, rules)
+    except AccessError:
+        if viewer_name:
+            return record_message(message("rapor.not_learner", username=viewer_name))
+        return record_message(message("rapor.no_viewer"))
+    except (sqlalchemy.exc.SQLAlchemyError, pd.errors.DatabaseError, TagError):
+        return record_message(message("rapor.bad_course"))
+    return LearnerRecordView(record, CompetencyFramework.load())
+
+
+def record_message(reason: str) -> widgets.HTML:
+    """The page shown instead of a record: title, reason, whom to contact."""
+    page = widgets.HTML(
+        DASHBOARD_CSS
+        + '<div class="marelan-dash">'
+        + f"<h2>{html.escape(message('rapor.title'))}</h2>"
+        + f'<div class="marelan-nodata"><p>{html.escape(reason)}</p>'
+        + f'<p class="muted">{html.escape(message("rapor.contact"))}</p></div></div>'
+    )
+    page.add_class("marelan-rapor-message")
+    return page
+
+
+class LearnerRecordView(widgets.VBox):
+    """The record of one learner: identity, JP, competencies with evidence, badges, award.
+
+    Choosing a competency in ``competency_picker`` shows the graded cells behind it in
+    ``evidence_view``.
+    """
+
+    def __init__(self, record: LearnerRecord, framework: CompetencyFramework) -> None:
+        self.record = record
+        self.framework = framework
+        header = _html(self._header_html(), "marelan-rapor-header")
+        jp_numbers = record.jp
+        self.jp_bar = widgets.FloatProgress(
+            value=min(float(jp_numbers["jp_total"]), record.jp_target),
+            min=0.0,
+            max=record.jp_target,
+            description=message("rapor.jp.bar", year=record.year),
+            bar_style="success" if bool(jp_numbers["met"]) else "warning",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="420px"),
+        )
+        jp_view = widgets.VBox(
+            [_html(self._jp_heading_html()), self.jp_bar, _html(self._jp_detail_html())]
+        )
+        jp_view.add_class("marelan-rapor-jp")
+        competencies = _html(self._competency_html(), "marelan-rapor-competencies")
+        options = [
+            (f"{row.competency_name} ({self._level_text(row.level)})", row.competency)
+            for row in record.competencies.itertuples()
+        ]
+        with_evidence = record.competencies[record.competencies["evidence_cells"] > 0]
+        first = with_evidence["competency"].iloc[0] if len(with_evidence) else None
+        self.competency_picker = widgets.Dropdown(
+            options=options,
+            value=first if first is not None else (options[0][1] if options else None),
+            description=message("rapor.evidence.choose"),
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="640px"),
+        )
+        self.evidence_view = _html("", "marelan-rapor-evidence")
+        self.competency_picker.observe(lambda _change: self.show_evidence(), names="value")
+        badges = _html(self._badges_html(), "marelan-rapor-badges")
+        reward = _html(self._reward_html(), "marelan-rapor-reward")
+        upcoming = _html(self._next_html(), "marelan-rapor-next")
+        super().__init__(
+            children=[
+                header,
+                jp_view,
+                competencies,
+                self.competency_picker,
+                self.evidence_view,
+                badges,
+                upcoming,
+                reward,
+            ]
+        )
+        self.add_class("marelan-rapor")
+        self.show_evidence()
+
+    def show_evidence(self) -> None:
+        """Show the graded cells behind the chosen competency."""
+        self.evidence_view.value = self._evidence_html(self.competency_picker.value)
+
+    def _header_html(self) -> str:
+        r = self.record
+        when = r.generated_at.astimezone(DISPLAY_TIMEZONE) if r.generated_at.tzinfo else None
+        when = when or r.generated_at
+        updated = message("rapor.updated", when=_when(when) + " WIB")
+        identity = message(
+            "rapor.identity", unit=r.unit_name, position=r.position, nip=r.masked_nip
+        )
+        return (
+            f"<h2>{html.escape(message('rapor.title'))}: {html.escape(r.name)}</h2>"
+            f'<div class="muted">{html.escape(identity)}</div>'
+            f'<div class="muted">{html.escape(updated)}</div>'
+        )
+
+    def _jp_heading_html(self) -> str:
+        r = self.record
+        progress = message(
+            "rapor.jp.progress", jp=_number(r.jp["jp_total"]), target=_number(r.jp_target)
+        )
+        return (
+            f"<h3>{html.escape(message('rapor.jp.heading', year=r.year))}</h3>"
+            f'<div class="marelan-figure"><b>{html.escape(progress)}</b></div>'
+        )
+
+    def _jp_detail_html(self) -> str:
+        r = self.record
+        gap = r.jp_target - float(r.jp["jp_total"])
+        status = (
+            message("rapor.jp.missing", gap=_number(gap), target=_number(r.jp_target))
+            if gap > 1e-9
+            else message("rapor.jp.met", target=_number(r.jp_target))
+        )
+        parts = message(
+            "rapor.jp.parts",
+            modules=_number(r.jp["jp_modules"]),
+            external=_number(r.jp["jp_external"]),
+        )
+        if r.jp_ledger.empty:
+            table = f"<p>{html.escape(message('rapor.jp.no_records'))}</p>"
+        else:
+            rows = pd.DataFrame(
+                {
+                    message("rapor.jp.col.date"): [_date(d) for d in r.jp_ledger["date"]],
+                    message("rapor.jp.col.title"): r.jp_ledger["title"],
+                    message("rapor.jp.col.organiser"): r.jp_ledger["organiser"],
+                    message("rapor.jp.col.jp"): [_number(v) for v in r.jp_ledger["jp"]],
+                }
+            )
+            table = html_table(rows, [])
+        return f"<p><b>{html.escape(status)}</b> {html.escape(parts)}</p>{table}"
+
+    def _level_text(self, level: int) -> str:
+        if level <= 0:
+            return message("rapor.level.none")
+        return message("rapor.level.named", level=level, name=self.framework.level_name(level))
+
+    def _competency_html(self) -> str:
+        c = self.record.competencies
+        rows = pd.DataFrame(
+            {
+                message("rapor.competency.col.name"): c["competency_name"],
+                message("rapor.competency.col.pillar"): c["pillar"],
+                message("rapor.competency.col.level"): [self._level_text(v) for v in c["level"]],
+                message("rapor.competency.col.mastery"): c["mastery"] * 100,
+                message("rapor.competency.col.cells"): c["evidence_cells"].astype(int),
+            }
+        )
+        return (
+            f"<h3>{html.escape(message('rapor.competency.heading'))}</h3>"
+            + html_table(rows, [message("rapor.competency.col.mastery")])
+            + f'<div class="muted">{html.escape(self._competency_note())}</div>'
+        )
+
+    def _competency_note(self) -> str:
+        rule = self.framework.level_rule
+        cells = rule.min_evidence_cells if rule is not None else 1
+        return message("rapor.competency.note", cells=cells)
+
+    def _evidence_html(self, code: str | None) -> str:
+        if code is None:
+            return f"<p>{html.escape(message('rapor.evidence.none'))}</p>"
+        row = self.record.competencies.set_index("competency").loc[code]
+        heading = message("rapor.evidence.heading", competency=row["competency_name"])
+        parts = [f"<h3>{html.escape(heading)}</h3>"]
+        level = int(row["level"])
+        if level > 0:
+            descriptor = self.framework.level_descriptor(code, level)
+            text = message("rapor.evidence.descriptor", level=level, descriptor=descriptor)
+            parts.append(f'<p class="muted">{html.escape(text)}</p>')
+        cells = self.record.evidence[self.record.evidence["competency"] == code]
+        if cells.empty:
+            parts.append(f"<p>{html.escape(message('rapor.evidence.none'))}</p>")
+        else:
+            table = pd.DataFrame(
+                {
+                    message("rapor.evidence.col.assignment"): cells["assignment"],
+                    message("rapor.evidence.col.cell"): cells["grade_id"],
+                    message("rapor.evidence.col.score"): [
+                        f"{_number(s)}/{_number(m)}"
+                        for s, m in zip(cells["score"], cells["max_score"], strict=True)
+                    ],
+                    message("rapor.evidence.col.time"): [_when(t) for t in cells["timestamp"]],
+                }
+            )
+            parts.append(html_table(table, []))
+        return '<div class="marelan-dash">' + "".join(parts) + "</div>"
+
+    def _badges_html(self) -> str:
+        r = self.record
+        heading = f"<h3>{html.escape(message('rapor.badges.heading'))}</h3>"
+        if r.modules_completed.empty:
+            text = message("rapor.badges.none", share=_number(r.pass_share * 100))
+            return heading + f"<p>{html.escape(text)}</p>"
+        badges = []
+        for row in r.modules_completed.itertuples():
+            detail = message(
+                "rapor.badges.detail",
+                jp=_number(row.jp),
+                score=_number(row.score),
+                max_score=_number(row.max_score),
+                date=_date(row.passed_at),
+            )
+            badges.append(
+                f'<div class="marelan-badge"><b>{html.escape(row.module_title)}</b>'
+                f"<span>{html.escape(detail)}</span></div>"
+            )
+        return heading + f'<div class="marelan-badges">{"".join(badges)}</div>'
+
+    def _next_html(self) -> str:
+        module = self.record.next_module
+        if module is None:
+            text = message("rapor.next.all_done")
+        else:
+            text = message(
+                "rapor.next.module",
+                title=module.title,
+                jp=_number(module.jp),
+                assignment=module.assignment,
+            )
+        return (
+            f"<h3>{html.escape(message('rapor.next.heading'))}</h3>"
+            f'<div class="marelan-next">{html.escape(text)}</div>'
+        )
+
+    def _reward_html(self) -> str:
+        s = self.record.standing
+        tier = (
+            message("rapor.reward.tier", tier=s["tier"])
+            if s["tier"]
+            else message("rapor.reward.no_tier")
+        )
+        score = message("rapor.reward.score", score=_number(s["score"]))
+        rules = message("rapor.reward.rules", version=self.record.rule_version)
+        return (
+            f"<h3>{html.escape(message('rapor.reward.heading', year=self.record.year))}</h3>"
+            f'<div class="marelan-reward"><b>{html.escape(score)} · {html.escape(tier)}</b>'
+            f"<p>{html.escape(str(s['explanation']))}</p>"
+            f'<div class="muted">{html.escape(rules)}</div></div>'
+        )
+
+
+def _html(value: str, css_class: str | None = None) -> widgets.HTML:
+    # Each block carries the shared styles, so any block renders right on its own.
+    widget = widgets.HTML(
+        DASHBOARD_CSS + _CSS + f'<div class="marelan-dash marelan-rapor">{value}</div>'
+        if value
+        else ""
+    )
+    if css_class:
+        widget.add_class(css_class)
+    return widget
+
+
+def _number(value: object) -> str:
+    """Indonesian number format: comma as decimal separator, no trailing zeros."""
+    number = float(value)
+    if math.isnan(number):
+        return message("dashboard.no_value")
+    text = f"{number:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _date(value: object) -> str:
+    day = pd.Timestamp(value)
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _when(value: object) -> str:
+    moment = pd.Timestamp(value)
+    return f"{_date(moment)}, pukul {moment:%H.%M}"
