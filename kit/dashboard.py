@@ -5,10 +5,14 @@ All logic lives here; ``voila_apps/dashboard_manajer.ipynb`` only builds and dis
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import html
 import math
 import numbers
 import os
+import tempfile
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
@@ -16,10 +20,15 @@ import pandas as pd
 import sqlalchemy.exc
 
 from kit.access import AccessError, current_viewer_name, resolve_viewer
-from kit.competency import TagError
+from kit.competency import FrameworkError, TagError
 from kit.course import Course
+from kit.curriculum import CurriculumError, Module, load_modules
+from kit.exports.excel import export_excel
 from kit.messages import message
 from kit.organisation import load_units, unit_names
+from kit.project import project_root
+from kit.reporting import HrReport, build_report
+from kit.rewards import RuleError, load_rules
 from kit.summary import (
     CourseSummary,
     course_from_env,
@@ -36,12 +45,18 @@ __all__ = [
     "load_dashboard_summary",
     "manager_dashboard",
     "no_data_message",
+    "restrict_report",
     "wait_for_viewer",
 ]
 
 ALL_UNITS = ""
 # Medan keeps Western Indonesian Time whatever the server's clock is set to.
 DISPLAY_TIMEZONE = ZoneInfo("Asia/Jakarta")
+# A competency below this level is a training need (level 2 is "can apply with guidance").
+NEED_BELOW_LEVEL = 2
+# Not yet eligible but within this many points of the lowest tier: worth encouraging now.
+NEAR_CANDIDATE_GAP = 15.0
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 _MONTHS = (
@@ -116,14 +131,17 @@ def wait_for_viewer() -> None:
 
 
 def manager_dashboard(
-    summary: CourseSummary | None = None, viewer_name: str | None = None
+    summary: CourseSummary | None = None,
+    viewer_name: str | None = None,
+    report: HrReport | None = None,
 ) -> widgets.Widget:
     """The dashboard scoped to the viewer's units, or a friendly message instead of data.
 
     With no ``summary`` given, the course comes from the environment and the viewer from
     ``JUPYTERHUB_USER``/``KIT_VIEWER`` (or ``viewer_name``): a manager sees their own unit(s),
-    the camat every unit; anyone else sees a message and no data. A ``summary`` passed in is
-    shown as it is (the caller has scoped it).
+    the camat every unit; anyone else sees a message and no data. A ``summary`` (and ``report``)
+    passed in is shown as it is (the caller has scoped it); without a report the reward,
+    training-need and download sections are left out.
     """
     if summary is None:
         wait_for_viewer()
@@ -137,8 +155,32 @@ def manager_dashboard(
             return no_data_message(str(error))
         if not viewer.roles & {"manager", "hr", "instructor"}:
             return no_data_message(message("access.not_manager", username=viewer.username))
-        return ManagerDashboard(restrict_summary(summary, viewer.units), units=viewer.units)
-    return ManagerDashboard(summary)
+        scoped = restrict_summary(summary, viewer.units)
+        # Scoped before any widget exists: other units' rows never reach the page.
+        try:
+            full_report = build_report(course)
+        except (RuleError, FrameworkError, CurriculumError) as error:
+            return no_data_message(message("nodata.bad_rules"), detail=_debug_detail(error))
+        return ManagerDashboard(
+            scoped,
+            units=viewer.units,
+            report=restrict_report(full_report, set(scoped.learners["username"])),
+        )
+    return ManagerDashboard(summary, report=report)
+
+
+def restrict_report(report: HrReport, usernames: set[str]) -> HrReport:
+    """``report`` with every per-person table cut to ``usernames`` and units to theirs."""
+    tables = {}
+    for field in dataclasses.fields(report):
+        frame = getattr(report, field.name)
+        if isinstance(frame, pd.DataFrame) and "username" in frame.columns:
+            tables[field.name] = frame[frame["username"].isin(usernames)].reset_index(drop=True)
+    kept_units = set(report.learners[report.learners["username"].isin(usernames)]["unit"])
+    units = report.units
+    if "unit" in units.columns:
+        units = units[units["unit"].isin(kept_units)].reset_index(drop=True)
+    return dataclasses.replace(report, units=units, **tables)
 
 
 def no_data_message(reason: str, detail: str = "") -> widgets.HTML:
@@ -164,8 +206,14 @@ class ManagerDashboard(widgets.VBox):
     unit and highlights its row in the overview.
     """
 
-    def __init__(self, summary: CourseSummary, units: frozenset[str] | None = None) -> None:
+    def __init__(
+        self,
+        summary: CourseSummary,
+        units: frozenset[str] | None = None,
+        report: HrReport | None = None,
+    ) -> None:
         self.summary = summary
+        self.report = report
         self._units = unit_table(summary)
         # A scoped dashboard offers only the viewer's units.
         options = [(message("dashboard.all_units"), ALL_UNITS)] + [
@@ -189,10 +237,28 @@ class ManagerDashboard(widgets.VBox):
         self.person_view = widgets.HTML()
         self.unit_view.add_class("marelan-unit-table")
         self.person_view.add_class("marelan-person-table")
-        self.unit_filter.observe(lambda _change: self.render(), names="value")
-        super().__init__(
-            children=[header, self.unit_filter, self.figures, self.unit_view, self.person_view]
+        self.reward_view = widgets.HTML()
+        self.needs_view = widgets.HTML()
+        self.reward_view.add_class("marelan-reward-table")
+        self.needs_view.add_class("marelan-needs-table")
+        self.download_button = widgets.Button(
+            description=message("dashboard_manajer.download_button"),
+            icon="download",
+            layout=widgets.Layout(width="240px"),
         )
+        self.download_link = widgets.HTML()
+        self.download_link.add_class("marelan-download")
+        self.download_button.on_click(lambda _button: self.prepare_download())
+        self.unit_filter.observe(lambda _change: self.render(), names="value")
+        children = [header, self.unit_filter, self.figures, self.unit_view, self.person_view]
+        if report is not None:
+            self._modules = load_modules(project_root() / "courses")
+            children += [
+                self.reward_view,
+                self.needs_view,
+                widgets.HBox([self.download_button, self.download_link]),
+            ]
+        super().__init__(children=children)
         self.add_class("marelan-manager-dashboard")
         self.render()
 
@@ -206,6 +272,40 @@ class ManagerDashboard(widgets.VBox):
         self.figures.value = self._figures_html(unit)
         self.unit_view.value = self._unit_overview_html(unit)
         self.person_view.value = self._people_html(unit)
+        # An offered file belongs to the unit it was made for.
+        self.download_link.value = ""
+        if self.report is not None:
+            self.reward_view.value = self._rewards_html(unit)
+            self.needs_view.value = self._needs_html(unit)
+
+    def selected_report(self) -> HrReport | None:
+        """The report cut to the chosen unit (all of the viewer's units when none is chosen)."""
+        if self.report is None:
+            return None
+        learners = self.summary.learners
+        if self.selected_unit:
+            learners = learners[learners["unit"] == self.selected_unit]
+        return restrict_report(self.report, set(learners["username"]))
+
+    def excel_bytes(self) -> bytes:
+        """The HR workbook of the chosen unit(s), identities masked."""
+        report = self.selected_report()
+        if report is None:
+            raise ValueError("this dashboard was built without a report")
+        with tempfile.TemporaryDirectory() as folder:
+            path = export_excel(report, Path(folder) / "laporan.xlsx", mode="masked")
+            return path.read_bytes()
+
+    def prepare_download(self) -> None:
+        """Offer the workbook as a data: link, so the download needs no server round trip."""
+        filename = f"laporan_{self.selected_unit or 'semua_unit'}.xlsx"
+        data = base64.b64encode(self.excel_bytes()).decode("ascii")
+        label = html.escape(message("dashboard_manajer.download_link", filename=filename))
+        note = html.escape(message("dashboard_manajer.download_note"))
+        self.download_link.value = (
+            f'<a href="data:{XLSX_MIME};base64,{data}" download="{filename}">{label}</a>'
+            f' <span class="muted">{note}</span>'
+        )
 
     def person_frame(self) -> pd.DataFrame:
         """The per-person table currently shown."""
@@ -232,6 +332,16 @@ class ManagerDashboard(widgets.VBox):
             (message("dashboard.figure.mean_score"), _percent(mean)),
             (message("dashboard.figure.pending"), str(int(scores["pending_cells"].sum()))),
         ]
+        if self.report is not None:
+            jp = self.report.jp_per_learner
+            if unit:
+                jp = jp[jp["username"].isin(learners["username"])]
+            target = f"{jp['target'].iloc[0]:g}" if len(jp) else "20"
+            label = message(
+                "dashboard_manajer.figure.jp_compliance", target=target, year=self.report.meta.year
+            )
+            share = float(jp["met"].mean()) * 100 if len(jp) else math.nan
+            figures.append((label, _percent(share)))
         cards = "".join(
             f'<div class="marelan-figure"><b>{html.escape(value)}</b>{html.escape(label)}</div>'
             for label, value in figures
@@ -264,6 +374,76 @@ class ManagerDashboard(widgets.VBox):
             )
         return f'<div class="marelan-dash"><h3>{heading}</h3>{body}</div>'
 
+    def _unit_title(self, unit: str | None) -> str:
+        return self.unit_filter.label if unit else message("dashboard.all_units")
+
+    def _names(self) -> pd.Series:
+        return self.summary.learners.set_index("username")["nama"]
+
+    def _rewards_html(self, unit: str | None) -> str:
+        report = self.selected_report()
+        standing = report.standing.sort_values("score", ascending=False)
+        names = self._names()
+        lowest = min((t.min_score for t in load_rules().tiers), default=math.inf)
+        candidates = standing[standing["eligible"]]
+        near = standing[~standing["eligible"] & (standing["score"] >= lowest - NEAR_CANDIDATE_GAP)]
+
+        def table(frame: pd.DataFrame, empty_key: str) -> str:
+            if frame.empty:
+                return f"<p>{html.escape(message(empty_key))}</p>"
+            shown = pd.DataFrame(
+                {
+                    message("dashboard_manajer.col.name"): frame["username"].map(names),
+                    message("dashboard_manajer.col.tier"): frame["tier"].replace("", "-"),
+                    message("dashboard_manajer.col.score"): frame["score"].round(1),
+                    message("dashboard_manajer.col.explanation"): frame["explanation"],
+                }
+            )
+            return html_table(shown, [])
+
+        heading = message("dashboard_manajer.rewards_heading", unit=self._unit_title(unit))
+        note = message("dashboard_manajer.rewards_note", version=report.meta.rule_version)
+        return (
+            f'<div class="marelan-dash"><h3>{html.escape(heading)}</h3>'
+            f"<h4>{html.escape(message('dashboard_manajer.candidates_heading'))}</h4>"
+            + table(candidates, "dashboard_manajer.no_candidates")
+            + f"<h4>{html.escape(message('dashboard_manajer.near_heading'))}</h4>"
+            + table(near, "dashboard_manajer.no_near")
+            + f'<div class="muted">{html.escape(note)}</div></div>'
+        )
+
+    def training_needs(self) -> pd.DataFrame:
+        """Per learner of the chosen unit: competencies below level 2, and modules training them."""
+        competencies = self.selected_report().competencies
+        needs = competencies[
+            (competencies["level"] < NEED_BELOW_LEVEL) | competencies["mastery"].isna()
+        ]
+        names = self._names()
+        no_evidence = message("dashboard_manajer.no_evidence")
+        return pd.DataFrame(
+            {
+                message("dashboard_manajer.col.name"): needs["username"].map(names),
+                message("dashboard_manajer.col.competency"): needs["competency_name"],
+                message("dashboard_manajer.col.level"): [
+                    no_evidence if pd.isna(m) else str(int(level))
+                    for m, level in zip(needs["mastery"], needs["level"], strict=True)
+                ],
+                message("dashboard_manajer.col.modules"): needs["competency"].map(
+                    lambda code: _modules_for(self._modules, code)
+                ),
+            }
+        ).reset_index(drop=True)
+
+    def _needs_html(self, unit: str | None) -> str:
+        needs = self.training_needs()
+        heading = message("dashboard_manajer.needs_heading", unit=self._unit_title(unit))
+        if needs.empty:
+            body = f"<p>{html.escape(message('dashboard_manajer.no_needs'))}</p>"
+        else:
+            note = message("dashboard_manajer.needs_note", level=NEED_BELOW_LEVEL)
+            body = html_table(needs, []) + f'<div class="muted">{html.escape(note)}</div>'
+        return f'<div class="marelan-dash"><h3>{html.escape(heading)}</h3>{body}</div>'
+
     def _percent_columns(self, frame: pd.DataFrame) -> list[str]:
         names = {self.summary.framework.display_name(code) for code in self.summary.framework.codes}
         return [c for c in frame.columns if c in names or str(c).endswith("(%)")]
@@ -291,6 +471,11 @@ def html_table(
         f'<table class="marelan-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _modules_for(modules: list[Module], code: str) -> str:
+    titles = [m.title for m in modules if code in m.competencies]
+    return "; ".join(titles) or message("dashboard_manajer.no_module")
 
 
 def _percent(value: float) -> str:
