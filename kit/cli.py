@@ -74,7 +74,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     workspace = Path(args.workspace).resolve()
     print(f"Menyiapkan demo di {workspace} / building the demo in {workspace}")
     started = time.perf_counter()
-    assignments = args.assignments.split(",") if args.assignments else None
+    from kit.demo import DEFAULT_DEMO_ASSIGNMENTS
+
+    if args.assignments == "all":
+        assignments = None
+    else:
+        assignments = args.assignments.split(",") if args.assignments else DEFAULT_DEMO_ASSIGNMENTS
     course = build_demo(workspace, learners=args.learners, report=print, assignments=assignments)
     summary = load_summary(course)
     print("\nRingkasan per unit kerja / summary per work unit:")
@@ -327,7 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workspace", default=str(project_root() / ".demo"))
     demo.add_argument("--learners", type=int, default=30)
     demo.add_argument(
-        "--assignments", default=None, help="mis. tugas03_pengaduan,tugas08_aksi_perubahan"
+        "--assignments",
+        default=None,
+        help="tugas yang disimulasikan dan dinilai (bawaan: tugas03 dan tugas08; 'all' = semua)",
     )
     demo.add_argument("--voila-port", type=int, default=8866)
     demo.add_argument("--lab-port", type=int, default=8888)

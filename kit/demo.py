@@ -32,11 +32,15 @@ __all__ = [
     "build_demo",
     "demo_banks",
     "DEMO_ASSIGNMENT",
+    "DEFAULT_DEMO_ASSIGNMENTS",
     "write_workspace_config",
     "build_learner_lessons",
 ]
 
 DEMO_ASSIGNMENT = "tugas03_pengaduan"
+# What `kit demo` grades by default: the complaints module and the innovation project (which
+# feeds the rewards). Grading all eight modules for 30 learners takes about 10 minutes here.
+DEFAULT_DEMO_ASSIGNMENTS = (DEMO_ASSIGNMENT, "tugas08_aksi_perubahan")
 DEMO_INSTRUCTORS = ("dosen.usu",)
 DEMO_HR = ("bkpsdm.medan",)
 Plans = Mapping[str, Mapping[str, Mapping[str, str]]]  # assignment -> learner -> answers
@@ -93,8 +97,8 @@ def build_demo(
 ) -> Course:
     """Build the demo workspace from scratch and return its graded course.
 
-    ``assignments`` limits the simulated cohort to those assignments (default: every assignment
-    with an answer bank).
+    Every assignment is generated and released; ``assignments`` limits the simulated, graded
+    cohort to those assignments (default: every assignment with an answer bank).
     """
     project = project_root()
     workspace = Path(workspace).resolve()
@@ -122,7 +126,8 @@ def build_demo(
         write_course_roles(course, instructors=list(DEMO_INSTRUCTORS), hr=list(DEMO_HR))
 
     def generate_and_release() -> None:
-        for assignment in banks:
+        # Every assignment reaches the learners' Assignments tab; only ``banks`` get a cohort.
+        for assignment in course.assignments():
             course.generate_assignment(assignment)
             course.release_to_exchange(assignment)
 
