@@ -23,6 +23,7 @@ from kit.access import AccessError, current_viewer_name, resolve_viewer
 from kit.competency import FrameworkError, TagError
 from kit.course import Course
 from kit.curriculum import CurriculumError, Module, load_modules
+from kit.dates import wib_label
 from kit.exports.excel import export_excel
 from kit.messages import message
 from kit.organisation import load_units, unit_names
@@ -58,21 +59,6 @@ NEED_BELOW_LEVEL = 2
 NEAR_CANDIDATE_GAP = 15.0
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-_MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 _CSS = """
 <style>
@@ -312,10 +298,7 @@ class ManagerDashboard(widgets.VBox):
         return person_table(self.summary, unit=self.selected_unit)
 
     def _updated_text(self) -> str:
-        when = self.summary.generated_at
-        when = when.astimezone(DISPLAY_TIMEZONE) if when.tzinfo else when
-        label = f"{when.day} {_MONTHS[when.month - 1]} {when.year}, pukul {when:%H.%M} WIB"
-        return message("dashboard.updated", when=label)
+        return message("dashboard.updated", when=wib_label(self.summary.generated_at))
 
     def _figures_html(self, unit: str | None) -> str:
         learners = self.summary.learners

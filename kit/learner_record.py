@@ -22,6 +22,7 @@ from kit.course import Course
 from kit.curriculum import Module, load_modules
 from kit.dashboard import _CSS as DASHBOARD_CSS
 from kit.dashboard import DISPLAY_TIMEZONE, html_table, wait_for_viewer
+from kit.dates import date_label
 from kit.messages import message
 from kit.project import project_root
 from kit.reporting import HrReport, build_report
@@ -29,9 +30,6 @@ from kit.rewards import RewardRules, load_rules
 from kit.summary import course_from_env
 
 __all__ = ["LearnerRecord", "LearnerRecordView", "learner_record", "next_module", "record_for"]
-
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember")  # fmt: skip
 
 _CSS = """
 <style>
@@ -406,8 +404,7 @@ def _number(value: object) -> str:
 
 
 def _date(value: object) -> str:
-    day = pd.Timestamp(value)
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return date_label(value)
 
 
 def _when(value: object) -> str:

@@ -6,7 +6,6 @@ export names people as ``kit.privacy.IdentityMode`` says and carries the reward 
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import logging
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kit.dates import MONTHS, WIB, date_label, to_wib, wib_label  # noqa: F401 (re-exported)
 from kit.privacy import IdentityMode, Redactor, identify, identity_columns
 
 if TYPE_CHECKING:
@@ -28,24 +28,6 @@ __all__ = [
     "export_csv",
     "export_excel",
 ]
-
-# Medan keeps Western Indonesian Time (UTC+7, no daylight saving) whatever the server says.
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
-
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 # Columns that identify a person; exporters replace them with ``identify``'s columns.
 PERSONAL_COLUMNS = ("username", "nip", "nama", "email", "jabatan")
@@ -66,28 +48,6 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTERS:
         return getattr(importlib.import_module(_EXPORTERS[name]), name)
     raise AttributeError(f"module 'kit.exports' has no attribute {name!r}")
-
-
-def to_wib(value: object) -> dt.datetime | None:
-    """A moment in WIB (timezone-aware); naive values are taken to be WIB already."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    stamp = pd.Timestamp(value)
-    if stamp.tzinfo is None:
-        return stamp.to_pydatetime().replace(tzinfo=WIB)
-    return stamp.to_pydatetime().astimezone(WIB)
-
-
-def date_label(value: object) -> str:
-    """``16 November 2026``."""
-    when = to_wib(value)
-    return "" if when is None else f"{when.day} {MONTHS[when.month - 1]} {when.year}"
-
-
-def wib_label(value: object) -> str:
-    """``16 November 2026, pukul 08.00 WIB``, as the dashboards print it."""
-    when = to_wib(value)
-    return "" if when is None else f"{date_label(when)}, pukul {when:%H.%M} WIB"
 
 
 class People:
