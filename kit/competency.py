@@ -163,11 +163,19 @@ class LevelRule:
 
     thresholds: dict[int, float]
     min_evidence_cells: int
+    # A competency below this level, or without evidence, is a training need.
+    training_need_below: int = 2
 
     # Explicit, because the dict would make the generated hash fail and the framework holding
     # this rule is frozen (hashable) too.
     def __hash__(self) -> int:
-        return hash((tuple(sorted(self.thresholds.items())), self.min_evidence_cells))
+        return hash(
+            (
+                tuple(sorted(self.thresholds.items())),
+                self.min_evidence_cells,
+                self.training_need_below,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -384,7 +392,12 @@ def _parse_level_rule(value: object, where: str) -> LevelRule:
         raise FrameworkError(
             f"{where}: level_rule min_evidence_cells: {cells!r} is not a whole number of at least 1"
         )
-    return LevelRule(thresholds, cells)
+    need = value.get("training_need_below", 2)
+    if isinstance(need, bool) or not isinstance(need, int) or not 1 <= need <= 5:
+        raise FrameworkError(
+            f"{where}: level_rule training_need_below: {need!r} is not a level from 1 to 5"
+        )
+    return LevelRule(thresholds, cells, need)
 
 
 def _parse_competency(

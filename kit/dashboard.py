@@ -1,6 +1,8 @@
 """The manager dashboard (Voila): competency per work unit and per person, filtered by unit.
 
-All logic lives here; ``voila_apps/dashboard_manajer.ipynb`` only builds and displays it.
+All logic lives here; ``voila_apps/dashboard_manajer.ipynb`` only builds and displays it. Data
+come from ``kit.snapshot`` (computed once per change of the course) and are cut to the viewer's
+units before any widget exists, so a page never receives another unit's rows.
 """
 
 from __future__ import annotations
@@ -9,111 +11,94 @@ import base64
 import dataclasses
 import html
 import math
-import numbers
 import os
 import tempfile
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import ipywidgets as widgets
 import pandas as pd
+import plotly.graph_objects as go
 import sqlalchemy.exc
 
 from kit.access import AccessError, current_viewer_name, resolve_viewer
+from kit.charts import LEVEL_COLOURS, PALETTE, chart_output, page_figure, show_figure
 from kit.competency import FrameworkError, TagError
 from kit.course import Course
 from kit.curriculum import CurriculumError, Module, load_modules
-from kit.dates import wib_label
+from kit.dates import MONTHS, wib_label
 from kit.exports.excel import export_excel
 from kit.messages import message
 from kit.organisation import load_units, unit_names
+from kit.pages import (
+    PAGE_CSS,
+    NoDataError,
+    PagedTable,
+    html_table,
+    percent_text,
+    wait_for_viewer,
+)
 from kit.project import project_root
-from kit.reporting import HrReport, build_report
+from kit.reporting import HrReport
 from kit.rewards import RuleError, load_rules
+from kit.snapshot import CourseSnapshot, course_snapshot
 from kit.summary import (
     CourseSummary,
     course_from_env,
-    load_summary,
     person_table,
     restrict_summary,
     unit_table,
 )
+from kit.trends import monthly_jp, monthly_scores
 
 __all__ = [
     "ManagerDashboard",
     "NoDataError",
     "html_table",
+    "level_chart",
+    "load_dashboard_data",
     "load_dashboard_summary",
     "manager_dashboard",
     "no_data_message",
     "restrict_report",
+    "jp_trend_chart",
+    "score_trend_chart",
     "wait_for_viewer",
 ]
 
 ALL_UNITS = ""
-# Medan keeps Western Indonesian Time whatever the server's clock is set to.
-DISPLAY_TIMEZONE = ZoneInfo("Asia/Jakarta")
-# A competency below this level is a training need (level 2 is "can apply with guidance").
-NEED_BELOW_LEVEL = 2
-# Not yet eligible but within this many points of the lowest tier: worth encouraging now.
-NEAR_CANDIDATE_GAP = 15.0
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows per page of the person, candidate and training-need tables: what a manager reads at once,
+# and what keeps a 2,000-person page light in the browser.
+PAGE_SIZE = 25
 
 
-_CSS = """
-<style>
-.marelan-dash { font-family: var(--jp-ui-font-family, sans-serif); color: #1f2933; }
-.marelan-dash h2 { margin: 0 0 4px 0; font-size: 1.6em; }
-.marelan-dash h3 { margin: 18px 0 6px 0; font-size: 1.15em; }
-.marelan-dash .muted { color: #52606d; font-size: 0.92em; }
-.marelan-figures { display: flex; flex-wrap: wrap; gap: 12px; margin: 8px 0; }
-.marelan-figure { background: #f0f4f8; border-radius: 6px; padding: 10px 16px; min-width: 160px; }
-.marelan-figure b { display: block; font-size: 1.7em; color: #102a43; }
-.marelan-table { border-collapse: collapse; font-size: 0.95em; margin: 4px 0 8px 0; }
-.marelan-table th { background: #243b53; color: #fff; text-align: left; padding: 6px 8px;
-  vertical-align: bottom; max-width: 11em; white-space: normal; }
-.marelan-table td { padding: 5px 8px; border-bottom: 1px solid #d9e2ec; }
-.marelan-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.marelan-table tr:nth-child(even) td { background-color: #f7f9fb; }
-.marelan-table tr.selected td { background-color: #fff3c4; font-weight: 600; }
-.marelan-table tr.dimmed td { color: #9aa5b1; }
-.marelan-nodata { background: #fff8e1; border-left: 5px solid #f0b429; padding: 12px 18px; }
-</style>
-"""
+def load_dashboard_data(course: Course | None = None) -> CourseSnapshot:
+    """The course's summary and report (``course_from_env()`` by default), or ``NoDataError``.
 
-
-class NoDataError(RuntimeError):
-    """The course has nothing to show yet; the message is for a manager, in Indonesian."""
-
-
-def load_dashboard_summary(course: Course | None = None) -> CourseSummary:
-    """The summary of ``course`` (default: ``course_from_env()``), or ``NoDataError``."""
+    Computed once per change of the course's inputs (``kit.snapshot``); the error messages are
+    for a manager, in Indonesian.
+    """
     course = course or course_from_env()
     if not course.gradebook_path.exists():
         raise NoDataError(message("nodata.no_gradebook"))
     try:
-        summary = load_summary(course)
+        snapshot = course_snapshot(course)
     except (sqlalchemy.exc.SQLAlchemyError, pd.errors.DatabaseError) as error:
         raise NoDataError(message("nodata.bad_gradebook")) from error
     except TagError as error:
         raise NoDataError(message("nodata.bad_tags")) from error
-    if summary.learners.empty:
+    except (RuleError, FrameworkError, CurriculumError) as error:
+        raise NoDataError(message("nodata.bad_rules")) from error
+    if snapshot.summary.learners.empty:
         raise NoDataError(message("nodata.no_roster"))
-    if summary.grades.empty:
+    if snapshot.summary.grades.empty:
         raise NoDataError(message("nodata.no_grades"))
-    return summary
+    return snapshot
 
 
-def wait_for_viewer() -> None:
-    """In a preheated Voila kernel, wait until someone opens the page, so data are read fresh.
-
-    Voila's kernel pool runs a dashboard before anyone asks for it; without this pause a manager
-    would see grades as they were when the kernel was started.
-    """
-    if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import wait_for_request
-
-        wait_for_request()
+def load_dashboard_summary(course: Course | None = None) -> CourseSummary:
+    """The summary part of ``load_dashboard_data``."""
+    return load_dashboard_data(course).summary
 
 
 def manager_dashboard(
@@ -127,32 +112,43 @@ def manager_dashboard(
     ``JUPYTERHUB_USER``/``KIT_VIEWER`` (or ``viewer_name``): a manager sees their own unit(s),
     the camat every unit; anyone else sees a message and no data. A ``summary`` (and ``report``)
     passed in is shown as it is (the caller has scoped it); without a report the reward,
-    training-need and download sections are left out.
+    training-need, trend and download sections are left out.
     """
-    if summary is None:
-        wait_for_viewer()
-        course = course_from_env()
-        try:
-            summary = load_dashboard_summary(course)
-            viewer = resolve_viewer(course, viewer_name or current_viewer_name())
-        except NoDataError as error:
-            return no_data_message(str(error), detail=_debug_detail(error))
-        except AccessError as error:
-            return no_data_message(str(error))
-        if not viewer.roles & {"manager", "hr", "instructor"}:
-            return no_data_message(message("access.not_manager", username=viewer.username))
-        scoped = restrict_summary(summary, viewer.units)
-        # Scoped before any widget exists: other units' rows never reach the page.
-        try:
-            full_report = build_report(course)
-        except (RuleError, FrameworkError, CurriculumError) as error:
-            return no_data_message(message("nodata.bad_rules"), detail=_debug_detail(error))
-        return ManagerDashboard(
-            scoped,
-            units=viewer.units,
-            report=restrict_report(full_report, set(scoped.learners["username"])),
-        )
-    return ManagerDashboard(summary, report=report)
+    if summary is not None:
+        return ManagerDashboard(summary, report=report)
+    course = course_from_env()
+    _prefetch(course)
+    wait_for_viewer()
+    try:
+        snapshot = load_dashboard_data(course)
+        viewer = resolve_viewer(course, viewer_name or current_viewer_name())
+    except NoDataError as error:
+        return no_data_message(str(error), detail=_debug_detail(error))
+    except AccessError as error:
+        return no_data_message(str(error))
+    if not viewer.roles & {"manager", "hr", "instructor"}:
+        return no_data_message(message("access.not_manager", username=viewer.username))
+    # Scoped before any widget exists: other units' rows never reach the page.
+    scoped = restrict_summary(snapshot.summary, viewer.units)
+    return ManagerDashboard(
+        scoped,
+        units=viewer.units,
+        report=restrict_report(snapshot.report, set(scoped.learners["username"])),
+    )
+
+
+def _prefetch(course: Course) -> None:
+    """In a preheated kernel, compute or load the course's data before anyone opens the page.
+
+    After the request the data are checked against the course's files again (a few ``stat``
+    calls), so what the viewer sees is current; errors surface then, with the friendly message.
+    """
+    if os.environ.get("VOILA_PREHEAT") != "True":
+        return
+    try:
+        load_dashboard_data(course)
+    except Exception:  # noqa: BLE001 - shown to the viewer after the request, not here
+        return
 
 
 def restrict_report(report: HrReport, usernames: set[str]) -> HrReport:
@@ -173,7 +169,7 @@ def no_data_message(reason: str, detail: str = "") -> widgets.HTML:
     """The message shown instead of tables (never a traceback)."""
     extra = f"<pre>{html.escape(detail)}</pre>" if detail else ""
     page = widgets.HTML(
-        _CSS
+        PAGE_CSS
         + '<div class="marelan-dash">'
         + f"<h2>{html.escape(message('dashboard.title'))}</h2>"
         + '<div class="marelan-nodata">'
@@ -185,11 +181,105 @@ def no_data_message(reason: str, detail: str = "") -> widgets.HTML:
     return page
 
 
-class ManagerDashboard(widgets.VBox):
-    """Title, headline figures, the per-unit overview and the per-person table of one course.
+# --- charts ------------------------------------------------------------------------------------
 
-    Choosing a unit in ``unit_filter`` re-renders the figures and the per-person table for that
-    unit and highlights its row in the overview.
+
+def level_chart(competencies: pd.DataFrame) -> go.Figure:
+    """How many people stand at each level of each competency (stacked bars, one per competency).
+
+    ``competencies`` is the report's table (one row per learner and competency); people without
+    evidence for a competency form their own segment rather than counting as level 0.
+    """
+    figure = page_figure(message("dashboard_manajer.chart.levels"), height=560)
+    names = list(dict.fromkeys(competencies["competency_name"]))[::-1]
+    no_evidence = competencies["mastery"].isna()
+    segments = [(message("dashboard_manajer.no_evidence"), no_evidence, "#f5f7fa")]
+    for level in range(0, 6):
+        label = message("dashboard_manajer.chart.level", level=level)
+        segments.append((label, ~no_evidence & (competencies["level"] == level), None))
+    for index, (label, mask, colour) in enumerate(segments):
+        counts = competencies[mask].groupby("competency_name").size().reindex(names, fill_value=0)
+        figure.add_bar(
+            y=names,
+            x=counts.to_list(),
+            orientation="h",
+            name=label,
+            marker={
+                "color": colour or LEVEL_COLOURS[index - 1],
+                "line": {"color": "#9aa5b1", "width": 0.5},
+            },
+            hovertemplate=f"%{{y}}<br>{html.escape(label)}: %{{x}}<extra></extra>",
+        )
+    figure.update_layout(
+        barmode="stack",
+        xaxis_title=message("dashboard_manajer.chart.people"),
+        margin={"l": 330},
+    )
+    return figure
+
+
+def jp_trend_chart(trend: pd.DataFrame, target: float) -> go.Figure:
+    """Mean cumulative JP per person, month by month, one line per unit, with the target."""
+    figure = page_figure(message("dashboard_manajer.chart.jp_trend"), height=340)
+    names = unit_names()
+    for index, (unit, part) in enumerate(trend.groupby("unit", sort=True)):
+        figure.add_scatter(
+            x=[MONTHS[m - 1] for m in part["month"]],
+            y=part["jp_per_learner"].round(1).to_list(),
+            mode="lines+markers",
+            name=names.get(unit, unit),
+            line={"color": PALETTE[index % len(PALETTE)], "width": 2.5},
+            customdata=(part["met_share"] * 100).round(0).to_list(),
+            hovertemplate=(
+                "%{x}: %{y} JP per pegawai<br>%{customdata}% memenuhi target<extra>"
+                + html.escape(names.get(unit, unit))
+                + "</extra>"
+            ),
+        )
+    figure.add_hline(
+        y=target,
+        line={"dash": "dash", "color": "#cb6e17"},
+        annotation_text=message("dashboard_manajer.chart.target", target=f"{target:g}"),
+        annotation_position="top left",
+    )
+    figure.update_layout(
+        yaxis_title=message("dashboard_manajer.chart.jp_axis"), yaxis_rangemode="tozero"
+    )
+    return figure
+
+
+def score_trend_chart(trend: pd.DataFrame) -> go.Figure:
+    """Mean assignment score (graded cells) by month of submission, one line per unit."""
+    figure = page_figure(message("dashboard_manajer.chart.score_trend"), height=340)
+    names = unit_names()
+    for index, (unit, part) in enumerate(trend.groupby("unit", sort=True)):
+        figure.add_scatter(
+            x=[f"{MONTHS[m.month - 1]} {m.year}" for m in part["month"]],
+            y=part["mean_score"].round(0).to_list(),
+            mode="lines+markers",
+            name=names.get(unit, unit),
+            line={"color": PALETTE[index % len(PALETTE)], "width": 2.5},
+            customdata=part["submissions"].to_list(),
+            hovertemplate=(
+                "%{x}: %{y}%<br>%{customdata} pengumpulan<extra>"
+                + html.escape(names.get(unit, unit))
+                + "</extra>"
+            ),
+        )
+    figure.update_layout(
+        yaxis_title=message("dashboard_manajer.chart.score_axis"), yaxis_range=[0, 100]
+    )
+    return figure
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+class ManagerDashboard(widgets.VBox):
+    """Title, figures, charts, the per-unit overview and the paged per-person tables.
+
+    Choosing a unit in ``unit_filter`` redraws every section for that unit and highlights its
+    row in the overview.
     """
 
     def __init__(
@@ -201,6 +291,7 @@ class ManagerDashboard(widgets.VBox):
         self.summary = summary
         self.report = report
         self._units = unit_table(summary)
+        self._rules = load_rules()
         # A scoped dashboard offers only the viewer's units.
         options = [(message("dashboard.all_units"), ALL_UNITS)] + [
             (u.name, u.code) for u in load_units() if units is None or u.code in units
@@ -213,20 +304,60 @@ class ManagerDashboard(widgets.VBox):
             layout=widgets.Layout(width="420px"),
         )
         header = widgets.HTML(
-            _CSS
+            PAGE_CSS
             + '<div class="marelan-dash">'
             + f"<h2>{html.escape(message('dashboard.title'))}</h2>"
             + f'<div class="muted">{html.escape(self._updated_text())}</div></div>'
         )
         self.figures = widgets.HTML()
         self.unit_view = widgets.HTML()
-        self.person_view = widgets.HTML()
         self.unit_view.add_class("marelan-unit-table")
-        self.person_view.add_class("marelan-person-table")
-        self.reward_view = widgets.HTML()
-        self.needs_view = widgets.HTML()
-        self.reward_view.add_class("marelan-reward-table")
-        self.needs_view.add_class("marelan-needs-table")
+        percent = self._percent_columns(person_table(summary).iloc[0:0])
+        self.people = PagedTable(
+            PAGE_SIZE,
+            search_columns=["Nama", "NIP", "Unit kerja"],
+            percent_columns=percent,
+            empty_text=message("dashboard.no_people"),
+        )
+        self.people.add_class("marelan-person-table")
+        # The table's HTML (the page's per-person rows); kept under this name for callers.
+        self.person_view = self.people.view
+
+        children = [header, self.unit_filter, self.figures, self.unit_view]
+        # The figures last drawn, by name (what the charts on the page show).
+        self.shown_figures: dict[str, go.Figure] = {}
+        self.level_chart = chart_output("marelan-level-chart")
+        self.jp_chart = chart_output("marelan-jp-trend")
+        self.score_chart = chart_output("marelan-score-trend")
+        if report is not None:
+            children.append(self.level_chart)
+        children.append(self.people)
+
+        name = message("dashboard_manajer.col.name")
+        self.reward_heading = widgets.HTML()
+        self.reward_heading.add_class("marelan-reward-table")
+        self.candidates = PagedTable(
+            PAGE_SIZE,
+            search_columns=[name],
+            empty_text=message("dashboard_manajer.no_candidates"),
+        )
+        self.near = PagedTable(
+            PAGE_SIZE, search_columns=[name], empty_text=message("dashboard_manajer.no_near")
+        )
+        self.candidates.add_class("marelan-candidates")
+        self.near.add_class("marelan-near-candidates")
+        self.reward_note = widgets.HTML()
+        self.needs_heading = widgets.HTML()
+        self.needs_heading.add_class("marelan-needs-table")
+        self.needs_summary = widgets.HTML()
+        self.needs_summary.add_class("marelan-needs-summary")
+        self.needs_people = PagedTable(
+            PAGE_SIZE,
+            search_columns=[name, message("dashboard_manajer.col.competency")],
+            empty_text=message("dashboard_manajer.no_needs"),
+        )
+        self.needs_people.add_class("marelan-needs-people")
+        self.trends_heading = widgets.HTML()
         self.download_button = widgets.Button(
             description=message("dashboard_manajer.download_button"),
             icon="download",
@@ -235,17 +366,26 @@ class ManagerDashboard(widgets.VBox):
         self.download_link = widgets.HTML()
         self.download_link.add_class("marelan-download")
         self.download_button.on_click(lambda _button: self.prepare_download())
-        self.unit_filter.observe(lambda _change: self.render(), names="value")
-        children = [header, self.unit_filter, self.figures, self.unit_view, self.person_view]
         if report is not None:
             self._modules = load_modules(project_root() / "courses")
             children += [
-                self.reward_view,
-                self.needs_view,
+                self.reward_heading,
+                self.candidates,
+                self._subheading("dashboard_manajer.near_heading"),
+                self.near,
+                self.reward_note,
+                self.needs_heading,
+                self.needs_summary,
+                self._subheading("dashboard_manajer.needs_people_heading"),
+                self.needs_people,
+                self.trends_heading,
+                self.jp_chart,
+                self.score_chart,
                 widgets.HBox([self.download_button, self.download_link]),
             ]
         super().__init__(children=children)
         self.add_class("marelan-manager-dashboard")
+        self.unit_filter.observe(lambda _change: self.render(), names="value")
         self.render()
 
     @property
@@ -257,12 +397,18 @@ class ManagerDashboard(widgets.VBox):
         unit = self.selected_unit
         self.figures.value = self._figures_html(unit)
         self.unit_view.value = self._unit_overview_html(unit)
-        self.person_view.value = self._people_html(unit)
+        self.people.set_frame(
+            self.person_frame(),
+            note=message("dashboard.people_note"),
+            title=message("dashboard.people_heading", unit=self._unit_title(unit)),
+        )
         # An offered file belongs to the unit it was made for.
         self.download_link.value = ""
         if self.report is not None:
-            self.reward_view.value = self._rewards_html(unit)
-            self.needs_view.value = self._needs_html(unit)
+            report = self.selected_report()
+            self._render_rewards(report, unit)
+            self._render_needs(report, unit)
+            self._render_charts(report, unit)
 
     def selected_report(self) -> HrReport | None:
         """The report cut to the chosen unit (all of the viewer's units when none is chosen)."""
@@ -294,17 +440,22 @@ class ManagerDashboard(widgets.VBox):
         )
 
     def person_frame(self) -> pd.DataFrame:
-        """The per-person table currently shown."""
+        """The per-person table of the chosen unit (every page of it)."""
         return person_table(self.summary, unit=self.selected_unit)
+
+    def _selected_learners(self) -> pd.DataFrame:
+        learners = self.summary.learners
+        if self.selected_unit:
+            learners = learners[learners["unit"] == self.selected_unit]
+        return learners
 
     def _updated_text(self) -> str:
         return message("dashboard.updated", when=wib_label(self.summary.generated_at))
 
     def _figures_html(self, unit: str | None) -> str:
-        learners = self.summary.learners
+        learners = self._selected_learners()
         scores = self.summary.assignment_scores
         if unit:
-            learners = learners[learners["unit"] == unit]
             scores = scores[scores["username"].isin(learners["username"])]
         # As in the unit overview: over graded cells only (awaiting manual grading is not 0).
         graded_max = scores["graded_max"].sum()
@@ -312,19 +463,20 @@ class ManagerDashboard(widgets.VBox):
         figures = [
             (message("dashboard.figure.learners"), str(len(learners))),
             (message("dashboard.figure.submitted"), str(scores["username"].nunique())),
-            (message("dashboard.figure.mean_score"), _percent(mean)),
+            (message("dashboard.figure.mean_score"), percent_text(mean)),
             (message("dashboard.figure.pending"), str(int(scores["pending_cells"].sum()))),
         ]
         if self.report is not None:
             jp = self.report.jp_per_learner
             if unit:
                 jp = jp[jp["username"].isin(learners["username"])]
-            target = f"{jp['target'].iloc[0]:g}" if len(jp) else "20"
             label = message(
-                "dashboard_manajer.figure.jp_compliance", target=target, year=self.report.meta.year
+                "dashboard_manajer.figure.jp_compliance",
+                target=f"{self._jp_target():g}",
+                year=self.report.meta.year,
             )
             share = float(jp["met"].mean()) * 100 if len(jp) else math.nan
-            figures.append((label, _percent(share)))
+            figures.append((label, percent_text(share)))
         cards = "".join(
             f'<div class="marelan-figure"><b>{html.escape(value)}</b>{html.escape(label)}</div>'
             for label, value in figures
@@ -345,67 +497,79 @@ class ManagerDashboard(widgets.VBox):
             + f'<div class="muted">{html.escape(message("dashboard.units_note"))}</div></div>'
         )
 
-    def _people_html(self, unit: str | None) -> str:
-        people = self.person_frame()
-        title = self.unit_filter.label if unit else message("dashboard.all_units")
-        heading = html.escape(message("dashboard.people_heading", unit=title))
-        if people.empty:
-            body = f"<p>{html.escape(message('dashboard.no_people'))}</p>"
-        else:
-            body = html_table(people, self._percent_columns(people)) + (
-                f'<div class="muted">{html.escape(message("dashboard.people_note"))}</div>'
-            )
-        return f'<div class="marelan-dash"><h3>{heading}</h3>{body}</div>'
-
     def _unit_title(self, unit: str | None) -> str:
         return self.unit_filter.label if unit else message("dashboard.all_units")
 
     def _names(self) -> pd.Series:
         return self.summary.learners.set_index("username")["nama"]
 
-    def _rewards_html(self, unit: str | None) -> str:
-        report = self.selected_report()
+    def _jp_target(self) -> float:
+        targets = self.report.jp_per_learner["target"] if self.report is not None else []
+        return float(targets.iloc[0]) if len(targets) else self._rules.jp_target
+
+    @staticmethod
+    def _subheading(key: str) -> widgets.HTML:
+        return widgets.HTML(f'<div class="marelan-dash"><h4>{html.escape(message(key))}</h4></div>')
+
+    # --- rewards ---
+
+    def reward_candidates(
+        self, report: HrReport | None = None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(eligible, nearly eligible) standings of the chosen unit, best first.
+
+        Nearly eligible: not eligible yet, but within the rules' ``near_candidate_gap`` points of
+        the lowest tier.
+        """
+        report = report or self.selected_report()
         standing = report.standing.sort_values("score", ascending=False)
-        names = self._names()
-        lowest = min((t.min_score for t in load_rules().tiers), default=math.inf)
-        candidates = standing[standing["eligible"]]
-        near = standing[~standing["eligible"] & (standing["score"] >= lowest - NEAR_CANDIDATE_GAP)]
+        lowest = min((t.min_score for t in self._rules.tiers), default=math.inf)
+        near = ~standing["eligible"] & (
+            standing["score"] >= lowest - self._rules.near_candidate_gap
+        )
+        return standing[standing["eligible"]], standing[near]
 
-        def table(frame: pd.DataFrame, empty_key: str) -> str:
-            if frame.empty:
-                return f"<p>{html.escape(message(empty_key))}</p>"
-            shown = pd.DataFrame(
-                {
-                    message("dashboard_manajer.col.name"): frame["username"].map(names),
-                    message("dashboard_manajer.col.tier"): frame["tier"].replace("", "-"),
-                    message("dashboard_manajer.col.score"): frame["score"].round(1),
-                    message("dashboard_manajer.col.explanation"): frame["explanation"],
-                }
-            )
-            return html_table(shown, [])
-
-        heading = message("dashboard_manajer.rewards_heading", unit=self._unit_title(unit))
-        note = message("dashboard_manajer.rewards_note", version=report.meta.rule_version)
-        return (
-            f'<div class="marelan-dash"><h3>{html.escape(heading)}</h3>'
-            f"<h4>{html.escape(message('dashboard_manajer.candidates_heading'))}</h4>"
-            + table(candidates, "dashboard_manajer.no_candidates")
-            + f"<h4>{html.escape(message('dashboard_manajer.near_heading'))}</h4>"
-            + table(near, "dashboard_manajer.no_near")
-            + f'<div class="muted">{html.escape(note)}</div></div>'
+    def _standing_table(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                message("dashboard_manajer.col.name"): frame["username"].map(self._names()),
+                message("dashboard_manajer.col.tier"): frame["tier"].replace("", "-"),
+                message("dashboard_manajer.col.score"): frame["score"].round(1),
+                message("dashboard_manajer.col.explanation"): frame["explanation"],
+            }
         )
 
-    def training_needs(self) -> pd.DataFrame:
-        """Per learner of the chosen unit: competencies below level 2, and modules training them."""
-        competencies = self.selected_report().competencies
-        needs = competencies[
-            (competencies["level"] < NEED_BELOW_LEVEL) | competencies["mastery"].isna()
-        ]
-        names = self._names()
+    def _render_rewards(self, report: HrReport, unit: str | None) -> None:
+        candidates, near = self.reward_candidates(report)
+        heading = message("dashboard_manajer.rewards_heading", unit=self._unit_title(unit))
+        self.reward_heading.value = (
+            f'<div class="marelan-dash"><h3>{html.escape(heading)}</h3>'
+            f"<h4>{html.escape(message('dashboard_manajer.candidates_heading'))}</h4></div>"
+        )
+        self.candidates.set_frame(self._standing_table(candidates))
+        self.near.set_frame(self._standing_table(near))
+        note = message(
+            "dashboard_manajer.rewards_note",
+            version=report.meta.rule_version,
+            gap=f"{self._rules.near_candidate_gap:g}",
+        )
+        self.reward_note.value = f'<div class="marelan-dash muted">{html.escape(note)}</div>'
+
+    # --- training needs ---
+
+    def _need_rows(self, report: HrReport) -> pd.DataFrame:
+        competencies = report.competencies
+        below = self.summary.framework.level_rule
+        need_below = below.training_need_below if below is not None else 2
+        return competencies[(competencies["level"] < need_below) | competencies["mastery"].isna()]
+
+    def training_needs(self, report: HrReport | None = None) -> pd.DataFrame:
+        """Per learner of the chosen unit: competencies below the need level, and modules."""
+        needs = self._need_rows(report or self.selected_report())
         no_evidence = message("dashboard_manajer.no_evidence")
         return pd.DataFrame(
             {
-                message("dashboard_manajer.col.name"): needs["username"].map(names),
+                message("dashboard_manajer.col.name"): needs["username"].map(self._names()),
                 message("dashboard_manajer.col.competency"): needs["competency_name"],
                 message("dashboard_manajer.col.level"): [
                     no_evidence if pd.isna(m) else str(int(level))
@@ -417,63 +581,127 @@ class ManagerDashboard(widgets.VBox):
             }
         ).reset_index(drop=True)
 
-    def _needs_html(self, unit: str | None) -> str:
-        needs = self.training_needs()
+    def training_needs_by_competency(self, report: HrReport | None = None) -> pd.DataFrame:
+        """Per competency: how many people need it (with or without evidence), and its modules."""
+        needs = self._need_rows(report or self.selected_report())
+        grouped = needs.groupby(["competency", "competency_name"], as_index=False).agg(
+            people=("username", "nunique"),
+            without_evidence=("mastery", lambda m: int(m.isna().sum())),
+        )
+        grouped = grouped.sort_values(["people", "competency_name"], ascending=[False, True])
+        return pd.DataFrame(
+            {
+                message("dashboard_manajer.col.competency"): grouped["competency_name"],
+                message("dashboard_manajer.col.people_in_need"): grouped["people"],
+                message("dashboard_manajer.col.without_evidence"): grouped["without_evidence"],
+                message("dashboard_manajer.col.modules"): grouped["competency"].map(
+                    lambda code: _modules_for(self._modules, code)
+                ),
+            }
+        ).reset_index(drop=True)
+
+    def training_needs_by_person(self, report: HrReport | None = None) -> pd.DataFrame:
+        """One row per person in need: their competencies to raise and the modules that do it."""
+        needs = self._need_rows(report or self.selected_report())
+        no_evidence = message("dashboard_manajer.no_evidence")
+        labels = [
+            f"{name} ({no_evidence.lower()})" if pd.isna(m) else f"{name} (level {int(level)})"
+            for name, m, level in zip(
+                needs["competency_name"], needs["mastery"], needs["level"], strict=True
+            )
+        ]
+        frame = needs.assign(label=labels)
+        rows = []
+        names = self._names()
+        units = unit_names()
+        learner_units = self.summary.learners.set_index("username")["unit"]
+        for username, part in frame.groupby("username", sort=False):
+            modules = dict.fromkeys(
+                title
+                for code in part["competency"]
+                for title in _module_titles(self._modules, code)
+            )
+            rows.append(
+                {
+                    message("dashboard_manajer.col.name"): names.get(username, username),
+                    message("dashboard.unit_filter"): units.get(learner_units.get(username), ""),
+                    message("dashboard_manajer.col.count"): len(part),
+                    message("dashboard_manajer.col.competency"): "; ".join(part["label"]),
+                    message("dashboard_manajer.col.modules"): "; ".join(modules)
+                    or message("dashboard_manajer.no_module"),
+                }
+            )
+        frame = pd.DataFrame(rows)
+        if frame.empty:
+            return frame
+        count = message("dashboard_manajer.col.count")
+        name = message("dashboard_manajer.col.name")
+        return frame.sort_values([count, name], ascending=[False, True], ignore_index=True)
+
+    def _render_needs(self, report: HrReport, unit: str | None) -> None:
         heading = message("dashboard_manajer.needs_heading", unit=self._unit_title(unit))
-        if needs.empty:
-            body = f"<p>{html.escape(message('dashboard_manajer.no_needs'))}</p>"
+        rule = self.summary.framework.level_rule
+        level = rule.training_need_below if rule is not None else 2
+        self.needs_heading.value = (
+            f'<div class="marelan-dash"><h3>{html.escape(heading)}</h3></div>'
+        )
+        summary = self.training_needs_by_competency(report)
+        if summary.empty:
+            self.needs_summary.value = (
+                f'<div class="marelan-dash"><p>'
+                f"{html.escape(message('dashboard_manajer.no_needs'))}</p></div>"
+            )
         else:
-            note = message("dashboard_manajer.needs_note", level=NEED_BELOW_LEVEL)
-            body = html_table(needs, []) + f'<div class="muted">{html.escape(note)}</div>'
-        return f'<div class="marelan-dash"><h3>{html.escape(heading)}</h3>{body}</div>'
+            note = message("dashboard_manajer.needs_note", level=level)
+            self.needs_summary.value = (
+                '<div class="marelan-dash">'
+                + html_table(summary, [])
+                + f'<div class="muted">{html.escape(note)}</div></div>'
+            )
+        self.needs_people.set_frame(self.training_needs_by_person(report))
+
+    # --- charts ---
+
+    def trends(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(monthly JP per person, monthly mean score) per unit of the chosen scope."""
+        learners = self._selected_learners()
+        return (
+            monthly_jp(self.report, learners[["username", "unit"]]),
+            monthly_scores(self.summary.assignment_scores, learners),
+        )
+
+    def _render_charts(self, report: HrReport, unit: str | None) -> None:
+        scope = self._unit_title(unit)
+        heading = message("dashboard_manajer.trends_heading", unit=scope)
+        self.trends_heading.value = (
+            f'<div class="marelan-dash"><h3>{html.escape(heading)}</h3>'
+            f'<div class="muted">{html.escape(message("dashboard_manajer.trends_note"))}</div>'
+            "</div>"
+        )
+        jp, scores = self.trends()
+        self.shown_figures = {
+            "levels": level_chart(report.competencies),
+            "jp_trend": jp_trend_chart(jp, self._jp_target()),
+            "score_trend": score_trend_chart(scores),
+        }
+        for output, name in (
+            (self.level_chart, "levels"),
+            (self.jp_chart, "jp_trend"),
+            (self.score_chart, "score_trend"),
+        ):
+            show_figure(output, self.shown_figures[name])
 
     def _percent_columns(self, frame: pd.DataFrame) -> list[str]:
         names = {self.summary.framework.display_name(code) for code in self.summary.framework.codes}
         return [c for c in frame.columns if c in names or str(c).endswith("(%)")]
 
 
-def html_table(
-    frame: pd.DataFrame, percent_columns: list[str], row_classes: list[str] | None = None
-) -> str:
-    """A plain, escaped HTML table; percentages get a "%" sign and a light bar behind them."""
-    percent = set(percent_columns)
-    head = "".join(f"<th>{html.escape(str(c).removesuffix(' (%)'))}</th>" for c in frame.columns)
-    rows = []
-    for index, record in enumerate(frame.itertuples(index=False)):
-        cells = []
-        for column, value in zip(frame.columns, record, strict=True):
-            if column in percent:
-                cells.append(_percent_cell(value))
-            elif isinstance(value, numbers.Number) and not isinstance(value, bool):
-                cells.append(f'<td class="num">{value:g}</td>')
-            else:
-                cells.append(f"<td>{html.escape(str(value))}</td>")
-        css = f' class="{row_classes[index]}"' if row_classes else ""
-        rows.append(f"<tr{css}>{''.join(cells)}</tr>")
-    return (
-        f'<table class="marelan-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+def _module_titles(modules: list[Module], code: str) -> list[str]:
+    return [m.title for m in modules if code in m.competencies]
 
 
 def _modules_for(modules: list[Module], code: str) -> str:
-    titles = [m.title for m in modules if code in m.competencies]
-    return "; ".join(titles) or message("dashboard_manajer.no_module")
-
-
-def _percent(value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return message("dashboard.no_value")
-    return f"{value:.0f}%"
-
-
-def _percent_cell(value: float) -> str:
-    text = _percent(value)
-    if text == message("dashboard.no_value"):
-        return f'<td class="num">{text}</td>'
-    width = max(0.0, min(100.0, float(value)))
-    bar = f"background: linear-gradient(90deg, #c8e6d0 {width:.0f}%, transparent {width:.0f}%)"
-    return f'<td class="num" style="{bar}">{text}</td>'
+    return "; ".join(_module_titles(modules, code)) or message("dashboard_manajer.no_module")
 
 
 def _debug_detail(error: BaseException) -> str:

@@ -1,39 +1,58 @@
 """Item analysis for instructors (Voila): difficulty and discrimination of every grade cell.
 
 All logic lives here; ``voila_apps/analisis_butir.ipynb`` only builds and displays it. Only
-counts are shown, never a learner's name or NIP, and only to the course's instructors and HR.
+counts are shown, never a learner's name or NIP, and only to the course's instructors and HR;
+the one exception is the learner id of a submission the grader flagged or could not grade, so
+that the instructor can follow it up.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import math
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import sqlalchemy.exc
 
 from kit.access import AccessError, current_viewer_name, resolve_viewer
 from kit.audit import read_events
+from kit.charts import PALETTE, chart_output, page_figure, show_figure
 from kit.course import Course
-from kit.dashboard import _CSS as DASHBOARD_CSS
-from kit.dashboard import DISPLAY_TIMEZONE, NoDataError, html_table, wait_for_viewer
+from kit.dates import wib_label
 from kit.gradebook import read_grades
 from kit.messages import message
+from kit.pages import (
+    PAGE_CSS,
+    NoDataError,
+    PagedTable,
+    html_table,
+    percent_text,
+    wait_for_viewer,
+)
 from kit.summary import course_from_env
 
 __all__ = [
     "ALLOWED_ROLES",
+    "GRADING_FLAGS",
+    "GRADING_STATUSES",
+    "GradingRun",
     "ItemAnalysis",
+    "difficulty_figure",
+    "distribution_figure",
     "grading_history",
     "hardest_items",
     "item_analysis_app",
     "item_statistics",
+    "latest_grading_run",
     "learner_totals",
     "needs_attention",
+    "flag_label",
     "score_distribution",
+    "status_label",
 ]
 
 ALLOWED_ROLES = frozenset({"instructor", "hr"})
@@ -46,6 +65,25 @@ WEAK_DISCRIMINATION = 0.20
 # Fewer answers than this give no meaningful correlation.
 MIN_FOR_DISCRIMINATION = 3
 HARD_BELOW, EASY_FROM = 40.0, 70.0  # mean score share in %, for the colour cues
+# The same cues in the table (row borders, see _CSS) and in the difficulty chart.
+LEVEL_CUES = {"hard": "#d64545", "medium": "#f0b429", "easy": "#3f9142", "unknown": "#9aa5b1"}
+# What ``kit grade`` records per submission in a ``grading.done`` event (its ``results``); each
+# has an ``analisis_butir.status.*`` / ``analisis_butir.flag.*`` message. Others show their id.
+GRADING_STATUSES = ("graded", "not_gradable", "timed_out", "error")
+GRADING_FLAGS = (
+    "edited_test",
+    "deleted_test",
+    "retyped_cell",
+    "duplicated_cell",
+    "renamed_grade_id",
+    "points_changed",
+    "checksum_forged",
+    "kernelspec_changed",
+    "suspicious_code",
+    "kernel_died",
+    "output_truncated",
+    "timed_out",
+)
 _EPSILON = 1e-9
 
 _CSS = """
@@ -55,11 +93,7 @@ _CSS = """
 .marelan-items tr.easy td:first-child { border-left: 6px solid #3f9142; }
 .marelan-items tr.unknown td:first-child { border-left: 6px solid #9aa5b1; }
 .marelan-items td.weak { color: #d64545; font-weight: 600; }
-.marelan-hist { margin: 4px 0 8px 0; font-size: 0.95em; }
-.marelan-hist-row { display: flex; align-items: center; gap: 8px; margin: 2px 0; }
-.marelan-hist-label { width: 7em; text-align: right; font-variant-numeric: tabular-nums; }
-.marelan-hist-bar { background: #486581; height: 18px; border-radius: 2px; min-width: 1px; }
-.marelan-hist-count { color: #52606d; white-space: nowrap; }
+.marelan-grading .marelan-figure.warn { background: #fff8e1; }
 .marelan-attention { background: #fff8e1; border-left: 5px solid #f0b429; padding: 8px 16px; }
 .marelan-attention ul { margin: 4px 0; padding-left: 20px; }
 </style>
@@ -216,6 +250,212 @@ def grading_history(events: list[dict], limit: int = 10) -> pd.DataFrame:
     return frame.iloc[::-1].head(limit).reset_index(drop=True)
 
 
+_RESULT_COLUMNS = ["student", "status", "score", "max_score", "flags", "reason"]
+
+
+@dataclass(frozen=True)
+class GradingRun:
+    """What one ``grading.done`` event of ``kit grade`` says about each submission it handled.
+
+    ``results`` has one row per submission: ``student``, ``status`` (see ``GRADING_STATUSES``),
+    ``score`` and ``max_score`` (NaN when not graded), ``flags`` (a tuple of flag ids, see
+    ``GRADING_FLAGS``) and ``reason`` (the grader's own words, may be empty).
+    """
+
+    assignment: str
+    at: pd.Timestamp
+    by: str
+    results: pd.DataFrame
+
+    def status_counts(self) -> dict[str, int]:
+        """Submissions per status: known statuses in ``GRADING_STATUSES`` order, then others."""
+        counts = self.results["status"].value_counts()
+        known = [s for s in GRADING_STATUSES if s in counts.index]
+        others = sorted(s for s in counts.index if s not in GRADING_STATUSES)
+        return {status: int(counts[status]) for status in [*known, *others]}
+
+    def needing_review(self) -> pd.DataFrame:
+        """The submissions with at least one flag or a status other than ``graded``."""
+        results = self.results
+        keep = (results["status"] != "graded") | (results["flags"].map(len) > 0)
+        return results[keep].reset_index(drop=True)
+
+
+def latest_grading_run(events: list[dict], assignment: str) -> GradingRun | None:
+    """The latest ``grading.done`` event of ``assignment`` that lists per-submission results.
+
+    Events written before the grader recorded ``results`` are passed over; ``None`` when no
+    event of the assignment has them.
+    """
+    for event in reversed(events):
+        results = event.get("results")
+        if (
+            event.get("event") == "grading.done"
+            and event.get("assignment") == assignment
+            and isinstance(results, list)
+        ):
+            return GradingRun(
+                assignment=assignment,
+                at=pd.Timestamp(event["at"]),
+                by=str(event.get("by", "")),
+                results=_results_frame(results),
+            )
+    return None
+
+
+def _results_frame(results: list[dict]) -> pd.DataFrame:
+    rows = [
+        {
+            "student": str(entry.get("student", "")),
+            "status": str(entry.get("status") or "error"),
+            "score": _float_or_nan(entry.get("score")),
+            "max_score": _float_or_nan(entry.get("max_score")),
+            "flags": tuple(str(flag) for flag in entry.get("flags") or ()),
+            "reason": str(entry.get("reason") or ""),
+        }
+        for entry in results
+        if isinstance(entry, dict)
+    ]
+    return pd.DataFrame(rows, columns=_RESULT_COLUMNS)
+
+
+def _float_or_nan(value: object) -> float:
+    try:
+        return math.nan if value is None else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+
+def distribution_figure(bands: pd.DataFrame, assignment: str) -> go.Figure:
+    """Learners per total-score band (``score_distribution`` rows) as bars, one per band."""
+    labels = [
+        f"{low:.0f}–{high:.0f}%" for low, high in zip(bands["low"], bands["high"], strict=True)
+    ]
+    counts = [int(n) for n in bands["learners"]]
+    hover = [
+        message("analisis_butir.chart.distribution_hover", count=n, band=label)
+        for n, label in zip(counts, labels, strict=True)
+    ]
+    figure = page_figure(message("analisis_butir.chart.distribution_title", assignment=assignment))
+    figure.add_trace(
+        go.Bar(
+            x=labels,
+            y=counts,
+            name=message("analisis_butir.chart.learners"),
+            marker={"color": PALETTE[0]},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
+    figure.update_layout(bargap=0.08, showlegend=False)
+    figure.update_xaxes(type="category", title_text=message("analisis_butir.distribution_bin"))
+    figure.update_yaxes(
+        title_text=message("analisis_butir.chart.learners"),
+        rangemode="tozero",
+        dtick=_count_step(max(counts, default=0)),
+    )
+    return figure
+
+
+def difficulty_figure(stats: pd.DataFrame, assignment: str) -> go.Figure:
+    """The items of one assignment from the hardest down: mean score share as bars coloured
+    hard / medium / easy (as in the table), full-marks rate as a marker on the same row.
+
+    Items nobody has been graded on yet get the words "not graded yet" instead of a bar.
+    """
+    order = hardest_items(stats, len(stats))
+    several_notebooks = order["notebook"].nunique() > 1
+    order = order.assign(
+        label=[
+            f"{item.grade_id} ({item.notebook})" if several_notebooks else str(item.grade_id)
+            for item in order.itertuples(index=False)
+        ],
+        level=[_level(share) for share in order["mean_share"]],
+    )
+    figure = page_figure(
+        message("analisis_butir.chart.difficulty_title", assignment=assignment),
+        height=140 + 30 * max(len(order), 1),
+    )
+    for level in ("hard", "medium", "easy"):
+        rows = order[order["level"] == level]
+        if rows.empty:
+            continue
+        figure.add_trace(
+            go.Bar(
+                x=(rows["mean_share"] * 100).tolist(),
+                y=rows["label"].tolist(),
+                orientation="h",
+                name=message(f"analisis_butir.level.{level}"),
+                marker={"color": LEVEL_CUES[level]},
+                hovertext=[_item_hover(item) for item in rows.itertuples(index=False)],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    graded = order[order["level"] != "unknown"]
+    if len(graded):
+        figure.add_trace(
+            go.Scatter(
+                x=(graded["pass_rate"] * 100).tolist(),
+                y=graded["label"].tolist(),
+                mode="markers",
+                name=message("analisis_butir.chart.pass_rate"),
+                marker={"symbol": "diamond", "size": 11, "color": "#102a43"},
+                hovertext=[_item_hover(item) for item in graded.itertuples(index=False)],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    unknown = order[order["level"] == "unknown"]
+    if len(unknown):
+        not_graded = message("analisis_butir.level.unknown")
+        figure.add_trace(
+            go.Scatter(
+                x=[0.0] * len(unknown),
+                y=unknown["label"].tolist(),
+                mode="text",
+                text=[not_graded] * len(unknown),
+                textposition="middle right",
+                textfont={"color": LEVEL_CUES["unknown"]},
+                name=not_graded,
+                hoverinfo="skip",
+            )
+        )
+    figure.update_layout(barmode="overlay")
+    figure.update_xaxes(
+        range=[0, 100], ticksuffix="%", title_text=message("analisis_butir.chart.share_axis")
+    )
+    figure.update_yaxes(
+        categoryorder="array",
+        categoryarray=order["label"].tolist(),
+        autorange="reversed",
+        automargin=True,
+    )
+    return figure
+
+
+def _item_hover(item: object) -> str:
+    return message(
+        "analisis_butir.chart.item_hover",
+        item=item.label,
+        level=message(f"analisis_butir.level.{item.level}"),
+        mean=percent_text(item.mean_share * 100),
+        passed=percent_text(item.pass_rate * 100),
+        graded=int(item.graded),
+    )
+
+
+def _count_step(most: int) -> int:
+    # Whole learners only: a tick step of 1, 2, 5, 10, 20, 50, ... giving at most 8 ticks.
+    base = 1
+    while True:
+        for step in (base, 2 * base, 5 * base):
+            if most <= 8 * step:
+                return step
+        base *= 10
+
+
 # --- widgets -----------------------------------------------------------------------------------
 
 
@@ -257,7 +497,7 @@ def _load_grades(course: Course) -> pd.DataFrame:
 
 def _notice(heading: str, reason: str) -> widgets.HTML:
     page = widgets.HTML(
-        DASHBOARD_CSS
+        PAGE_CSS
         + '<div class="marelan-dash">'
         + f"<h2>{html.escape(message('analisis_butir.title'))}</h2>"
         + f'<div class="marelan-nodata"><h3>{html.escape(heading)}</h3>'
@@ -269,11 +509,15 @@ def _notice(heading: str, reason: str) -> widgets.HTML:
 
 
 class ItemAnalysis(widgets.VBox):
-    """Assignment chooser, headline figures, items table, score distribution, attention panel
-    and grading history. Choosing an assignment re-renders everything but the history."""
+    """Assignment chooser, headline figures, difficulty chart and items table, score
+    distribution chart, attention panel, the latest grading results and the grading history.
+
+    Choosing an assignment re-renders everything but the history (charts included).
+    """
 
     def __init__(self, grades: pd.DataFrame, events: list[dict] | None = None) -> None:
         self.grades = grades
+        self.events = list(events or [])
         self.stats = item_statistics(grades)
         assignments = sorted(self.stats["assignment"].unique())
         self.assignment = widgets.Dropdown(
@@ -284,21 +528,34 @@ class ItemAnalysis(widgets.VBox):
             layout=widgets.Layout(width="420px"),
         )
         header = widgets.HTML(
-            DASHBOARD_CSS
+            PAGE_CSS
             + _CSS
             + '<div class="marelan-dash">'
             + f"<h2>{html.escape(message('analisis_butir.title'))}</h2>"
             + f'<div class="muted">{html.escape(message("analisis_butir.subtitle"))}</div></div>'
         )
         self.figures = widgets.HTML()
+        self.difficulty_chart = chart_output("marelan-difficulty-chart")
         self.items_view = widgets.HTML()
-        self.distribution_view = widgets.HTML()
+        self.distribution_chart = chart_output("marelan-distribution-chart")
+        self.distribution_view = widgets.HTML(
+            f'<div class="marelan-dash"><div class="muted">'
+            f"{html.escape(message('analisis_butir.distribution_note'))}</div></div>"
+        )
         self.attention_view = widgets.HTML()
-        self.history_view = widgets.HTML(_history_html(grading_history(events or [])))
+        self.grading_summary = widgets.HTML()
+        self.grading_table = PagedTable(
+            page_size=20, empty_text=message("analisis_butir.grading.all_clean")
+        )
+        self.grading_view = widgets.VBox([self.grading_summary, self.grading_table])
+        self.history_view = widgets.HTML(_history_html(grading_history(self.events)))
+        # The figures last shown, by chart ("difficulty", "distribution").
+        self.shown_figures: dict[str, go.Figure] = {}
         for view, name in [
             (self.items_view, "items"),
             (self.distribution_view, "distribution"),
             (self.attention_view, "attention"),
+            (self.grading_view, "grading"),
             (self.history_view, "history"),
         ]:
             view.add_class(f"marelan-{name}-view")
@@ -308,9 +565,12 @@ class ItemAnalysis(widgets.VBox):
                 header,
                 self.assignment,
                 self.figures,
+                self.difficulty_chart,
                 self.items_view,
+                self.distribution_chart,
                 self.distribution_view,
                 self.attention_view,
+                self.grading_view,
                 self.history_view,
             ]
         )
@@ -323,14 +583,99 @@ class ItemAnalysis(widgets.VBox):
         return hardest_items(chosen, len(chosen))
 
     def render(self) -> None:
+        assignment = self.assignment.value
         stats = self.selected_stats()
-        grades = self.grades[self.grades["assignment"] == self.assignment.value]
+        grades = self.grades[self.grades["assignment"] == assignment]
         self.figures.value = _figures_html(grades, stats)
         self.items_view.value = _items_html(stats)
-        self.distribution_view.value = _distribution_html(
-            score_distribution(self.grades, self.assignment.value)
-        )
         self.attention_view.value = _attention_html(stats)
+        self._render_grading(latest_grading_run(self.events, assignment))
+        self.shown_figures = {
+            "difficulty": difficulty_figure(stats, assignment),
+            "distribution": distribution_figure(
+                score_distribution(self.grades, assignment), assignment
+            ),
+        }
+        show_figure(self.difficulty_chart, self.shown_figures["difficulty"])
+        show_figure(self.distribution_chart, self.shown_figures["distribution"])
+
+    def _render_grading(self, run: GradingRun | None) -> None:
+        self.grading_summary.value = _grading_summary_html(run)
+        if run is None:
+            self.grading_table.set_frame(pd.DataFrame())
+            self.grading_table.layout.display = "none"
+            return
+        review = run.needing_review()
+        frame = pd.DataFrame(
+            {
+                message("analisis_butir.grading.col.student"): review["student"],
+                message("analisis_butir.grading.col.status"): [
+                    status_label(s) for s in review["status"]
+                ],
+                message("analisis_butir.grading.col.flags"): [
+                    "; ".join(flag_label(f) for f in flags) or message("dashboard.no_value")
+                    for flags in review["flags"]
+                ],
+                message("analisis_butir.grading.col.reason"): [
+                    r or message("dashboard.no_value") for r in review["reason"]
+                ],
+            }
+        )
+        self.grading_table.layout.display = ""
+        self.grading_table.set_frame(frame)
+
+
+def status_label(status: str) -> str:
+    """A grading status (``GRADING_STATUSES``) in words; an unknown one as its id."""
+    return _label_or_id(status, "analisis_butir.status", "grading.status")
+
+
+def flag_label(flag: str) -> str:
+    """A grader's flag (``GRADING_FLAGS``) in words; an unknown one as its id."""
+    return _label_or_id(flag, "analisis_butir.flag", "grading.flag")
+
+
+def _label_or_id(key: str, *prefixes: str) -> str:
+    # The grader's own catalogue (grading.*) covers flags it adds later than this page's list.
+    for prefix in prefixes:
+        try:
+            return message(f"{prefix}.{key}")
+        except KeyError:
+            continue
+    return key
+
+
+def _grading_summary_html(run: GradingRun | None) -> str:
+    heading = f"<h3>{html.escape(message('analisis_butir.grading.heading'))}</h3>"
+    if run is None:
+        body = f"<p>{html.escape(message('analisis_butir.grading.none'))}</p>"
+        return f'<div class="marelan-dash marelan-grading">{heading}{body}</div>'
+    source = message(
+        "analisis_butir.grading.source",
+        when=wib_label(run.at),
+        by=run.by or message("dashboard.no_value"),
+        count=len(run.results),
+    )
+    cards = "".join(
+        f'<div class="marelan-figure{"" if status == "graded" else " warn"}">'
+        f"<b>{count}</b>{html.escape(status_label(status))}</div>"
+        for status, count in run.status_counts().items()
+    )
+    flagged = int((run.results["flags"].map(len) > 0).sum())
+    cards += (
+        f'<div class="marelan-figure{" warn" if flagged else ""}"><b>{flagged}</b>'
+        f"{html.escape(message('analisis_butir.grading.flagged'))}</div>"
+    )
+    review = (
+        f"<h3>{html.escape(message('analisis_butir.grading.review_heading'))}</h3>"
+        if len(run.needing_review())
+        else ""
+    )
+    return (
+        f'<div class="marelan-dash marelan-grading">{heading}'
+        f'<div class="muted">{html.escape(source)}</div>'
+        f'<div class="marelan-figures">{cards}</div>{review}</div>'
+    )
 
 
 def _figures_html(grades: pd.DataFrame, stats: pd.DataFrame) -> str:
@@ -340,7 +685,7 @@ def _figures_html(grades: pd.DataFrame, stats: pd.DataFrame) -> str:
     figures = [
         (message("analisis_butir.figure.submissions"), str(totals["student_id"].nunique())),
         (message("analisis_butir.figure.items"), str(len(stats))),
-        (message("analisis_butir.figure.mean"), _percent_text(mean)),
+        (message("analisis_butir.figure.mean"), percent_text(mean)),
         (message("analisis_butir.figure.pending"), str(int(stats["awaiting_manual"].sum()))),
     ]
     cards = "".join(
@@ -371,7 +716,7 @@ def _items_html(stats: pd.DataFrame) -> str:
             col["submissions"]: item.submissions,
             col["mean_share"]: item.mean_share * 100,
             col["pass_rate"]: item.pass_rate * 100,
-            col["zero_share"]: _percent_text(item.zero_share * 100),
+            col["zero_share"]: percent_text(item.zero_share * 100),
             col["awaiting"]: item.awaiting_manual,
             col["discrimination"]: _decimal_text(item.discrimination),
         }
@@ -408,32 +753,6 @@ _ITEM_COLUMNS = (
 )
 
 
-def _distribution_html(bands: pd.DataFrame) -> str:
-    # Plain HTML bars: plotly's renderer is not among the JupyterLab extensions Voila loads (see
-    # kit.serve.VOILA_EXTENSIONS), and a chart must not need a CDN.
-    most = max(int(bands["learners"].max()), 1)
-    rows = []
-    for band in bands.itertuples(index=False):
-        label = f"{band.low:.0f}–{band.high:.0f}%"
-        width = band.learners / most * 100
-        count = message("analisis_butir.distribution_count", count=int(band.learners))
-        rows.append(
-            '<div class="marelan-hist-row">'
-            f'<span class="marelan-hist-label">{html.escape(label)}</span>'
-            f'<span class="marelan-hist-bar" style="width: {width * 4:.0f}px"></span>'
-            f'<span class="marelan-hist-count">{html.escape(count)}</span></div>'
-        )
-    return (
-        '<div class="marelan-dash">'
-        + f"<h3>{html.escape(message('analisis_butir.distribution_heading'))}</h3>"
-        + '<div class="marelan-hist" role="img" aria-label="'
-        + html.escape(message("analisis_butir.distribution_heading"))
-        + f'">{"".join(rows)}</div>'
-        + f'<div class="muted">{html.escape(message("analisis_butir.distribution_note"))}</div>'
-        + "</div>"
-    )
-
-
 def _attention_html(stats: pd.DataFrame) -> str:
     hard, pending = needs_attention(stats)
     lines = [
@@ -442,7 +761,7 @@ def _attention_html(stats: pd.DataFrame) -> str:
             item=item.grade_id,
             passed=round(item.pass_rate * item.graded),
             graded=item.graded,
-            rate=_percent_text(item.pass_rate * 100),
+            rate=percent_text(item.pass_rate * 100),
         )
         for item in hard.itertuples(index=False)
     ] + [
@@ -468,7 +787,7 @@ def _history_html(history: pd.DataFrame) -> str:
         everyone = message("analisis_butir.history.all_learners")
         frame = pd.DataFrame(
             {
-                message("analisis_butir.history.at"): [_when(t) for t in history["at"]],
+                message("analisis_butir.history.at"): [wib_label(t) for t in history["at"]],
                 message("analisis_butir.history.event"): [
                     _event_label(e) for e in history["event"]
                 ],
@@ -489,19 +808,6 @@ def _event_label(event: str) -> str:
         return message(key)
     except KeyError:
         return event
-
-
-def _when(moment: pd.Timestamp) -> str:
-    stamp: dt.datetime = moment.to_pydatetime()
-    if stamp.tzinfo:
-        stamp = stamp.astimezone(DISPLAY_TIMEZONE)
-    return f"{stamp:%d-%m-%Y %H.%M} WIB" if stamp.tzinfo else f"{stamp:%d-%m-%Y %H.%M}"
-
-
-def _percent_text(value: float) -> str:
-    if value is None or math.isnan(value):
-        return message("dashboard.no_value")
-    return f"{value:.0f}%"
 
 
 def _decimal_text(value: float) -> str:

@@ -14,22 +14,31 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
+import plotly.graph_objects as go
 import sqlalchemy.exc
 
 from kit.access import AccessError, current_viewer_name, resolve_viewer, scope_learners
+from kit.charts import LEVEL_COLOURS, PALETTE, chart_output, page_figure, show_figure
 from kit.competency import CompetencyFramework, TagError
 from kit.course import Course
 from kit.curriculum import Module, load_modules
-from kit.dashboard import _CSS as DASHBOARD_CSS
-from kit.dashboard import DISPLAY_TIMEZONE, html_table, wait_for_viewer
-from kit.dates import date_label
+from kit.dates import MONTHS, date_label, to_wib, wib_label
 from kit.messages import message
+from kit.pages import PAGE_CSS, html_table, wait_for_viewer
 from kit.project import project_root
 from kit.reporting import HrReport, build_report
 from kit.rewards import RewardRules, load_rules
 from kit.summary import course_from_env
 
-__all__ = ["LearnerRecord", "LearnerRecordView", "learner_record", "next_module", "record_for"]
+__all__ = [
+    "LearnerRecord",
+    "LearnerRecordView",
+    "jp_figure",
+    "learner_record",
+    "mastery_figure",
+    "next_module",
+    "record_for",
+]
 
 _CSS = """
 <style>
@@ -115,6 +124,137 @@ def next_module(modules: list[Module], passed_assignments: set[str]) -> Module |
     return next((m for m in modules if m.assignment not in passed_assignments), None)
 
 
+def mastery_figure(record: LearnerRecord, framework: CompetencyFramework) -> go.Figure:
+    """The learner's mastery per competency: horizontal bars 0-100 %, one colour per level.
+
+    One bar trace per level reached (its name is the legend entry). A competency without graded
+    evidence gets no bar but the words "no evidence yet" (a ``text`` scatter trace): a missing
+    measurement must not read as 0 %.
+    """
+    competencies = _own_rows(record, record.competencies, "competencies")
+    names = [str(name) for name in competencies["competency_name"]]
+    figure = page_figure(message("rapor.chart.mastery.title"), height=90 + 34 * max(len(names), 1))
+    evidenced = (competencies["evidence_cells"] > 0) & competencies["mastery"].notna()
+    for level in sorted(set(competencies.loc[evidenced, "level"].astype(int))):
+        rows = competencies[evidenced & (competencies["level"] == level)]
+        label = _level_label(framework, level)
+        hover = [
+            message(
+                "rapor.chart.mastery.hover",
+                competency=row.competency_name,
+                mastery=f"{row.mastery * 100:.0f}%",
+                level=label,
+                cells=int(row.evidence_cells),
+            )
+            for row in rows.itertuples()
+        ]
+        figure.add_trace(
+            go.Bar(
+                x=(rows["mastery"] * 100).tolist(),
+                y=rows["competency_name"].tolist(),
+                orientation="h",
+                name=label,
+                marker={"color": LEVEL_COLOURS[level], "line": {"color": "#102a43", "width": 1}},
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    missing = competencies[~evidenced]
+    if len(missing):
+        no_evidence = message("rapor.chart.mastery.no_evidence")
+        figure.add_trace(
+            go.Scatter(
+                x=[0.0] * len(missing),
+                y=missing["competency_name"].tolist(),
+                mode="text",
+                text=[no_evidence] * len(missing),
+                textposition="middle right",
+                textfont={"color": "#52606d", "size": 12},
+                name=no_evidence,
+                hovertext=[f"{name}<br>{no_evidence}" for name in missing["competency_name"]],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    figure.update_layout(barmode="overlay")
+    figure.update_xaxes(
+        range=[0, 100], ticksuffix="%", title_text=message("rapor.chart.mastery.axis")
+    )
+    # The table's order, first competency on top.
+    figure.update_yaxes(
+        categoryorder="array", categoryarray=names, autorange="reversed", automargin=True
+    )
+    return figure
+
+
+def jp_figure(record: LearnerRecord) -> go.Figure:
+    """This year's JP added up month by month, against the yearly target.
+
+    Months run from January to the report's month (to December for a past year, or to the
+    latest record if that is later). Trace 0 is the cumulative JP, trace 1 the target line.
+    """
+    ledger = _own_rows(record, record.jp_ledger, "jp_ledger")
+    ledger = ledger[ledger["year"] == record.year]
+    months_of = [pd.Timestamp(d).month for d in ledger["date"]]
+    generated = to_wib(record.generated_at)
+    last = generated.month if generated is not None and generated.year == record.year else 12
+    last = max([last, *months_of])
+    per_month = [0.0] * last
+    for month, jp in zip(months_of, ledger["jp"], strict=True):
+        per_month[month - 1] += float(jp)
+    cumulative = pd.Series(per_month).cumsum().tolist()
+    labels = [name[:3] for name in MONTHS[:last]]
+    hover = [
+        message(
+            "rapor.chart.jp.hover",
+            month=f"{MONTHS[i]} {record.year}",
+            total=_number(cumulative[i]),
+            added=_number(per_month[i]),
+        )
+        for i in range(last)
+    ]
+    figure = page_figure(message("rapor.chart.jp.title", year=record.year), height=320)
+    figure.add_trace(
+        go.Scatter(
+            x=labels,
+            y=cumulative,
+            mode="lines+markers",
+            name=message("rapor.chart.jp.line"),
+            line={"color": PALETTE[0], "width": 3},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
+    target = message("rapor.chart.jp.target", target=_number(record.jp_target))
+    figure.add_trace(
+        go.Scatter(
+            x=labels,
+            y=[record.jp_target] * last,
+            mode="lines",
+            name=target,
+            line={"color": PALETTE[5], "dash": "dash", "width": 2},
+            hovertemplate=f"{target}<extra></extra>",
+        )
+    )
+    top = max(record.jp_target, cumulative[-1] if cumulative else 0.0)
+    figure.update_yaxes(range=[0, top * 1.15], title_text=message("rapor.chart.jp.axis"))
+    figure.update_xaxes(type="category")
+    return figure
+
+
+def _own_rows(record: LearnerRecord, frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    # The record is built by record_for; refuse anything else rather than chart it.
+    others = set(frame["username"]) - {record.username}
+    if others:
+        raise ValueError(f"{name} of the record holds rows of other learners")
+    return frame
+
+
+def _level_label(framework: CompetencyFramework, level: int) -> str:
+    if level <= 0:
+        return message("rapor.level.none")
+    return message("rapor.level.named", level=level, name=framework.level_name(level))
+
+
 def learner_record(viewer_name: str | None = None, course: Course | None = None) -> widgets.Widget:
     """The record page of ``viewer_name`` (default: the current viewer), or a message widget.
 
@@ -148,7 +288,7 @@ def learner_record(viewer_name: str | None = None, course: Course | None = None)
 def record_message(reason: str) -> widgets.HTML:
     """The page shown instead of a record: title, reason, whom to contact."""
     page = widgets.HTML(
-        DASHBOARD_CSS
+        PAGE_CSS
         + '<div class="marelan-dash">'
         + f"<h2>{html.escape(message('rapor.title'))}</h2>"
         + f'<div class="marelan-nodata"><p>{html.escape(reason)}</p>'
@@ -179,11 +319,25 @@ class LearnerRecordView(widgets.VBox):
             style={"description_width": "initial"},
             layout=widgets.Layout(width="420px"),
         )
+        self.jp_chart = chart_output("marelan-rapor-jp-chart")
+        self.mastery_chart = chart_output("marelan-rapor-mastery-chart")
         jp_view = widgets.VBox(
-            [_html(self._jp_heading_html()), self.jp_bar, _html(self._jp_detail_html())]
+            [
+                _html(self._jp_heading_html()),
+                self.jp_bar,
+                self.jp_chart,
+                _html(self._jp_detail_html()),
+            ]
         )
         jp_view.add_class("marelan-rapor-jp")
-        competencies = _html(self._competency_html(), "marelan-rapor-competencies")
+        competencies = widgets.VBox(
+            [
+                _html(f"<h3>{html.escape(message('rapor.competency.heading'))}</h3>"),
+                self.mastery_chart,
+                _html(self._competency_html()),
+            ]
+        )
+        competencies.add_class("marelan-rapor-competencies")
         options = [
             (f"{row.competency_name} ({self._level_text(row.level)})", row.competency)
             for row in record.competencies.itertuples()
@@ -216,6 +370,8 @@ class LearnerRecordView(widgets.VBox):
         )
         self.add_class("marelan-rapor")
         self.show_evidence()
+        show_figure(self.jp_chart, jp_figure(record))
+        show_figure(self.mastery_chart, mastery_figure(record, framework))
 
     def show_evidence(self) -> None:
         """Show the graded cells behind the chosen competency."""
@@ -223,9 +379,7 @@ class LearnerRecordView(widgets.VBox):
 
     def _header_html(self) -> str:
         r = self.record
-        when = r.generated_at.astimezone(DISPLAY_TIMEZONE) if r.generated_at.tzinfo else None
-        when = when or r.generated_at
-        updated = message("rapor.updated", when=_when(when) + " WIB")
+        updated = message("rapor.updated", when=wib_label(r.generated_at))
         identity = message(
             "rapor.identity", unit=r.unit_name, position=r.position, nip=r.masked_nip
         )
@@ -273,9 +427,7 @@ class LearnerRecordView(widgets.VBox):
         return f"<p><b>{html.escape(status)}</b> {html.escape(parts)}</p>{table}"
 
     def _level_text(self, level: int) -> str:
-        if level <= 0:
-            return message("rapor.level.none")
-        return message("rapor.level.named", level=level, name=self.framework.level_name(level))
+        return _level_label(self.framework, level)
 
     def _competency_html(self) -> str:
         c = self.record.competencies
@@ -289,8 +441,7 @@ class LearnerRecordView(widgets.VBox):
             }
         )
         return (
-            f"<h3>{html.escape(message('rapor.competency.heading'))}</h3>"
-            + html_table(rows, [message("rapor.competency.col.mastery")])
+            html_table(rows, [message("rapor.competency.col.mastery")])
             + f'<div class="muted">{html.escape(self._competency_note())}</div>'
         )
 
@@ -385,9 +536,7 @@ class LearnerRecordView(widgets.VBox):
 def _html(value: str, css_class: str | None = None) -> widgets.HTML:
     # Each block carries the shared styles, so any block renders right on its own.
     widget = widgets.HTML(
-        DASHBOARD_CSS + _CSS + f'<div class="marelan-dash marelan-rapor">{value}</div>'
-        if value
-        else ""
+        PAGE_CSS + _CSS + f'<div class="marelan-dash marelan-rapor">{value}</div>' if value else ""
     )
     if css_class:
         widget.add_class(css_class)

@@ -22,7 +22,7 @@ from kit.organisation import unit_names
 from kit.project import project_root
 from kit.rewards import RewardRules, compute_standing, load_rules
 from kit.roster import read_unit_history, unit_on
-from kit.summary import load_summary
+from kit.summary import CourseSummary, load_summary
 
 __all__ = ["HrReport", "ReportMeta", "build_report"]
 
@@ -76,13 +76,18 @@ def build_report(
     framework: CompetencyFramework | None = None,
     year: int | None = None,
     courses_dir: Path | None = None,
+    summary: CourseSummary | None = None,
 ) -> HrReport:
-    """Compute competencies, JP and reward standing of ``course`` from one gradebook read."""
+    """Compute competencies, JP and reward standing of ``course`` from one gradebook read.
+
+    A ``summary`` already loaded (``kit.summary.load_summary``) of the same course is reused
+    instead of reading the gradebook again.
+    """
     rules = rules or load_rules()
     framework = framework or CompetencyFramework.load()
     generated_at = dt.datetime.now().astimezone()
     year = year or generated_at.year
-    summary = load_summary(course, framework)
+    summary = summary or load_summary(course, framework)
     learners = summary.learners.assign(unit_name=summary.learners["unit"].map(unit_names()))
 
     evidence = evidence_trail(summary.grades, summary.cell_map)

@@ -69,6 +69,8 @@ class RewardRules:
     components: tuple[Component, ...]
     eligibility: tuple[Condition, ...]
     tiers: tuple[Tier, ...]
+    # Points below the lowest tier within which a learner counts as nearly eligible.
+    near_candidate_gap: float = 15.0
 
 
 def _number(value: object, where: str) -> float:
@@ -164,6 +166,13 @@ def load_rules(path: Path | None = None) -> RewardRules:
     if not tiers:
         raise RuleError(f"{where}: tidak ada tingkat penghargaan")
 
+    dashboard = raw.get("dashboard") or {}
+    if not isinstance(dashboard, dict):
+        raise RuleError(f"{where}: bagian 'dashboard' harus berupa mapping")
+    gap = _number(dashboard.get("near_candidate_gap", 15), f"{where}: dashboard.near_candidate_gap")
+    if not 0 <= gap <= 100:
+        raise RuleError(f"{where}: dashboard.near_candidate_gap harus di antara 0 dan 100")
+
     impl = raw["implementation"]
     return RewardRules(
         version=str(raw["version"]),
@@ -176,6 +185,7 @@ def load_rules(path: Path | None = None) -> RewardRules:
         components=tuple(components),
         eligibility=tuple(conditions),
         tiers=tuple(tiers),
+        near_candidate_gap=gap,
     )
 
 

@@ -41,9 +41,14 @@ HOST = "127.0.0.1"
 VOILA_TEMPLATE = "marelan"
 # A Jupyter data directory (put on JUPYTER_PATH) holding voila/templates/marelan.
 JUPYTER_DATA_DIR = Path(__file__).resolve().parent / "voila_templates"
-# The only JupyterLab extensions a dashboard page loads: ipywidgets and Voila's widget manager.
-# Everything else installed (nbgrader's, notebook's, pygments...) stays out of the page.
-VOILA_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")
+# The only JupyterLab extensions a dashboard page loads: ipywidgets, Voila's widget manager and
+# plotly's renderer (it ships plotly.js, so charts draw offline). Everything else installed
+# (nbgrader's, notebook's, pygments...) stays out of the page.
+VOILA_EXTENSIONS = (
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "jupyterlab-plotly",
+)
 # A small static file: a readiness probe that does not start a kernel, unlike a dashboard page.
 VOILA_READY_PATH = "/voila/static/voila.js"
 # JupyterLab user settings the kit sets: Indonesian interface, and no question about (or fetching

@@ -104,12 +104,13 @@ def _percent(values: pd.Series) -> pd.Series:
     return (values * 100).round(0)
 
 
-def _score_text(points: pd.DataFrame, username: str) -> str:
-    if username not in points.index:
-        return "belum mengumpulkan"
-    text = f"{points.at[username, 'score']:g} / {points.at[username, 'max_score']:g}"
-    pending = int(points.at[username, "pending_cells"])
-    return text + (f" ({pending} sel menunggu penilaian manual)" if pending else "")
+def _score_texts(points: pd.DataFrame) -> pd.Series:
+    """ "7 / 10" per username, with the cells still awaiting manual grading."""
+    points = points.set_index("username")
+    text = points["score"].map("{:g}".format) + " / " + points["max_score"].map("{:g}".format)
+    pending = points["pending_cells"].astype(int)
+    waiting = text + " (" + pending.astype(str) + " sel menunggu penilaian manual)"
+    return text.where(pending == 0, waiting)
 
 
 def person_table(summary: CourseSummary, unit: str | None = None) -> pd.DataFrame:
@@ -126,9 +127,9 @@ def person_table(summary: CourseSummary, unit: str | None = None) -> pd.DataFram
         }
     )
     for assignment, part in summary.assignment_scores.groupby("assignment"):
-        points = part.set_index("username")
-        label = f"Nilai {assignment}"
-        table[label] = table["username"].map(lambda u, p=points: _score_text(p, u))
+        table[f"Nilai {assignment}"] = (
+            table["username"].map(_score_texts(part)).fillna("belum mengumpulkan")
+        )
     wide = summary.per_learner.pivot(index="username", columns="competency", values="mastery")
     for code in summary.framework.codes:
         if code in wide.columns:

@@ -99,3 +99,14 @@ def demo_course(graded_course):
     """The graded demo course alone (dashboards are tested against it)."""
     course, _ = graded_course
     return course
+
+
+@pytest.fixture(scope="session")
+def sync_playwright():
+    """Playwright with the system Chromium, or a skip (a failure when CI=true) without them.
+
+    Session-scoped so that it is set up, and skips, before a course is built.
+    """
+    from tests.browser import playwright_or_skip
+
+    return playwright_or_skip()

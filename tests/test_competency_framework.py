@@ -252,6 +252,10 @@ MISTAKES = [
         lambda d: d["level_rule"].update(min_evidence_cells=1.5),
         "level_rule min_evidence_cells: 1.5 is not a whole number of at least 1",
     ),
+    (
+        lambda d: d["level_rule"].update(training_need_below=6),
+        "level_rule training_need_below: 6 is not a level from 1 to 5",
+    ),
     (lambda d: d.pop("level_rule"), "declares levels but no level_rule"),
     # ASN levels and their DigComp mapping
     (

@@ -9,9 +9,11 @@ import pytest
 
 from kit import dashboard
 from kit.competency import CompetencyFramework, mastery_by_learner, mastery_by_unit
-from kit.dashboard import ALL_UNITS, ManagerDashboard, html_table, manager_dashboard
+from kit.dashboard import ALL_UNITS, ManagerDashboard, manager_dashboard
 from kit.gradebook import GRADE_COLUMNS
 from kit.organisation import load_units
+from kit.pages import html_table
+from kit.snapshot import CourseSnapshot
 from kit.summary import CourseSummary
 
 LEARNERS = [
@@ -96,7 +98,7 @@ def test_choosing_a_unit_shows_only_its_people(board):
     shown = board.person_view.value
     assert "Rina Harahap" in shown
     assert "Siti Aminah" not in shown and "Joko Lubis" not in shown
-    assert "Peserta: Kelurahan Paya Pasir" in shown
+    assert "Peserta: Kelurahan Paya Pasir" in board.people.title.value
     assert board.person_frame()["Unit kerja"].unique().tolist() == ["Kelurahan Paya Pasir"]
     assert '<tr class="selected"><td>Kelurahan Paya Pasir</td>' in board.unit_view.value
 
@@ -172,7 +174,9 @@ def test_empty_roster_or_gradebook_gives_friendly_message(tmp_path, monkeypatch,
     (tmp_path / "gradebook.db").write_bytes(b"")
     summary = make_summary()
     setattr(summary, emptied, getattr(summary, emptied).iloc[0:0])
-    monkeypatch.setattr(dashboard, "load_summary", lambda course: summary)
+    monkeypatch.setattr(
+        dashboard, "course_snapshot", lambda course: CourseSnapshot("test", summary, None)
+    )
     monkeypatch.setenv("KIT_COURSE_DIR", str(tmp_path))
     widget = manager_dashboard()
     assert "Belum ada data nilai untuk ditampilkan" in widget.value

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import time
-
 import pytest
-from test_voila_app import APPS_DIR, CHROMIUM, CHROMIUM_ARGS, free_port
 
-from kit import serve
 from kit.dashboard import manager_dashboard
 from kit.roster import read_roster
+from tests.browser import APPS_DIR, chromium_page, foreign_requests, save_screenshot, served_voila
 
 pytestmark = pytest.mark.slow
 
@@ -68,46 +62,31 @@ def test_others_get_a_message_and_no_names(demo_course, monkeypatch, viewer):
 
 @pytest.mark.browser
 def test_lurah_sees_no_other_unit_in_the_browser(
-    demo_course, isolated_jupyter_env, tmp_path, monkeypatch
+    sync_playwright, demo_course, isolated_jupyter_env, tmp_path
 ):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("browser test cannot run on CI: /usr/bin/chromium is missing")
-        pytest.skip("system Chromium is missing")
-    from playwright.sync_api import sync_playwright
-
     people = _people(demo_course)
     lurah = next(e for e in people if e.jabatan == "Lurah" and e.unit == "TJN")
-    port = free_port()
-    env = {**serve.voila_env(demo_course.root), "KIT_VIEWER": lurah.username}
-    process = subprocess.Popen(
-        serve.voila_command(APPS_DIR / "dashboard_manajer.ipynb", port),
-        env=env,
-        cwd=APPS_DIR,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        serve.wait_for_http(base + serve.VOILA_READY_PATH, process, timeout=60)
-        home = tmp_path / "chromium-home"
-        home.mkdir()
-        monkeypatch.setenv("HOME", str(home))
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            started = time.perf_counter()
-            page.goto(base + "/", wait_until="domcontentloaded")
-            page.wait_for_selector(".widget-dropdown select", timeout=60_000)
-            page.wait_for_selector("table", timeout=60_000)
-            content = page.content()
-            browser.close()
-        assert time.perf_counter() - started < 120
-        own = [e.nama for e in people if e.unit == "TJN"]
-        others = [e.nama for e in people if e.unit != "TJN" and e.nama not in own]
-        assert all(name in content for name in own)
-        assert [name for name in others if name in content] == []
-        assert json.dumps(content).count("Kelurahan Paya Pasir") == 0
-    finally:
-        serve.stop(process)
+    notebook = APPS_DIR / "dashboard_manajer.ipynb"
+    with (
+        served_voila(
+            notebook, demo_course.root, lurah.username, tmp_path, artifact_log="voila-lurah.log"
+        ) as server,
+        chromium_page(sync_playwright, tmp_path) as browser,
+    ):
+        page = browser.page
+        page.goto(server.base + "/", wait_until="domcontentloaded")
+        page.wait_for_selector(".widget-dropdown select", timeout=60_000)
+        page.wait_for_selector(".marelan-person-table table", timeout=60_000)
+        page.wait_for_function(
+            "document.querySelectorAll('.marelan-chart .js-plotly-plot').length === 3",
+            timeout=30_000,
+        )
+        content = page.content()
+        save_screenshot(page, "dashboard_manajer_lurah.png")
+    own = [e.nama for e in people if e.unit == "TJN"]
+    others = [e.nama for e in people if e.unit != "TJN" and e.nama not in own]
+    assert all(name in content for name in own)
+    assert [name for name in others if name in content] == []
+    # Neither in the filter, the tables nor the charts' legends.
+    assert content.count("Kelurahan Paya Pasir") == 0
+    assert foreign_requests(browser.requests) == []

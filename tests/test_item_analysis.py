@@ -1,43 +1,46 @@
-"""Item analysis: exact statistics on hand-made grades, the app on the demo course, and the page
-served by Voila in headless Chromium (``voila_apps/analisis_butir.ipynb``)."""
+"""Item analysis: exact statistics and charts on hand-made grades, grading results from the audit
+log, the app on the demo course, and the page served by Voila in headless Chromium
+(``voila_apps/analisis_butir.ipynb``)."""
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
-import socket
 import statistics
-import subprocess
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
+import ipywidgets as widgets
 import nbformat
 import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-from kit import serve
 from kit.access import write_course_roles
+from kit.audit import read_events, record_event
 from kit.course import Course
 from kit.gradebook import GRADE_COLUMNS, read_grades
 from kit.item_analysis import (
+    GRADING_FLAGS,
+    GRADING_STATUSES,
+    LEVEL_CUES,
     ItemAnalysis,
+    difficulty_figure,
+    distribution_figure,
+    flag_label,
     grading_history,
     hardest_items,
     item_analysis_app,
     item_statistics,
+    latest_grading_run,
     needs_attention,
     score_distribution,
+    status_label,
 )
 from kit.roster import read_roster
+from tests.browser import APPS_DIR, chromium_page, foreign_requests, save_screenshot, served_voila
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "voila_apps" / "analisis_butir.ipynb"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
+APP = APPS_DIR / "analisis_butir.ipynb"
 INSTRUCTOR, HR = "dosen.usu", "bkpsdm"
 
 # Four learners x three items of "tugas01" (max 2, 1 and 3 points); None: awaiting manual grading.
@@ -67,6 +70,14 @@ def hand_grades() -> pd.DataFrame:
 @pytest.fixture
 def stats() -> pd.DataFrame:
     return item_statistics(hand_grades()).set_index("grade_id")
+
+
+def widget_texts(widget: widgets.Widget) -> str:
+    """Every HTML text a widget tree sends to the page (charts are checked on their figures)."""
+    texts = [widget.value] if isinstance(getattr(widget, "value", None), str) else []
+    for child in getattr(widget, "children", ()):
+        texts.append(widget_texts(child))
+    return "\n".join(texts)
 
 
 # --- statistics ----------------------------------------------------------------------------------
@@ -153,10 +164,162 @@ def test_widget_shows_readable_table_attention_and_history():
     assert "Butir q2: hanya 0 dari 4 jawaban benar penuh (0%)." in app.attention_view.value
     assert "Butir q3: 1 jawaban menunggu penilaian manual." in app.attention_view.value
     assert "<b>4</b>Peserta yang mengumpulkan" in app.figures.value
-    assert "20-11-2026 10.05 WIB" in app.history_view.value
+    assert "20 November 2026, pukul 10.05 WIB" in app.history_view.value
     assert "Penilaian selesai" in app.history_view.value
+    # An old event without per-submission results: the section says so, kindly.
+    assert "Belum ada hasil penilaian per pengumpulan" in app.grading_summary.value
+    assert app.grading_table.layout.display == "none"
     for name in POINTS:  # counts only, never a learner
-        assert name not in "".join(child.value for child in app.children[2:])
+        assert name not in widget_texts(app)
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+
+def test_distribution_figure_is_the_score_distribution():
+    bands = score_distribution(hand_grades(), "tugas01")
+    figure = distribution_figure(bands, "tugas01")
+    (bar,) = figure.data
+    assert bar.type == "bar"
+    assert list(bar.y) == bands["learners"].tolist()
+    assert bar.x[0] == "0–10%" and bar.x[-1] == "90–100%" and len(bar.x) == 10
+    assert "2 peserta dengan nilai total 10–20%" in bar.hovertext[1]
+    assert figure.layout.title.text == "Sebaran nilai total peserta: tugas01"
+    assert figure.layout.yaxis.dtick == 1  # whole learners
+
+
+def test_difficulty_figure_orders_items_from_the_hardest(stats):
+    frame = stats.reset_index()
+    figure = difficulty_figure(frame, "tugas01")
+    assert list(figure.layout.yaxis.categoryarray) == ["q2", "q3", "q1"]
+    assert figure.layout.yaxis.autorange == "reversed"  # the hardest on top
+    bars = {trace.name: trace for trace in figure.data if trace.type == "bar"}
+    # q2: 0 % (hard), q3: 44 % and q1: 62,5 % (medium): the table's cues and colours.
+    assert set(bars) == {"Sulit", "Sedang"}
+    assert bars["Sulit"].marker.color == LEVEL_CUES["hard"] == "#d64545"
+    assert bars["Sedang"].marker.color == LEVEL_CUES["medium"]
+    assert list(bars["Sulit"].y) == ["q2"] and list(bars["Sulit"].x) == [0]
+    assert list(bars["Sedang"].y) == ["q3", "q1"]
+    assert list(bars["Sedang"].x) == pytest.approx([400 / 9, 62.5])
+    (passed,) = [trace for trace in figure.data if trace.type == "scatter"]
+    assert passed.name == "Benar penuh (%)"
+    assert dict(zip(passed.y, passed.x, strict=True)) == pytest.approx(
+        {"q2": 0, "q3": 100 / 3, "q1": 50}
+    )
+    assert "Benar penuh: 33%" in passed.hovertext[1]
+    assert figure.layout.title.text == "Butir soal dari yang tersulit: tugas01"
+
+
+def test_difficulty_figure_marks_items_not_graded_yet():
+    grades = hand_grades()
+    grades.loc[grades["grade_id"] == "q3", ["needs_manual_grade", "score"]] = [True, None]
+    figure = difficulty_figure(item_statistics(grades), "tugas01")
+    bars = [y for trace in figure.data if trace.type == "bar" for y in trace.y]
+    assert "q3" not in bars
+    (text,) = [trace for trace in figure.data if trace.type == "scatter" and trace.mode == "text"]
+    assert list(text.y) == ["q3"] and list(text.text) == ["Belum dinilai"]
+    assert figure.layout.yaxis.categoryarray[-1] == "q3"  # no graded answer: last
+
+
+def test_choosing_an_assignment_redraws_both_charts():
+    second = hand_grades().assign(assignment="tugas02", grade_id=lambda f: f["grade_id"] + "b")
+    app = ItemAnalysis(pd.concat([hand_grades(), second], ignore_index=True))
+    first_titles = {name: fig.layout.title.text for name, fig in app.shown_figures.items()}
+    app.assignment.value = "tugas02"
+    figures = app.shown_figures
+    assert figures["distribution"].layout.title.text.endswith("tugas02")
+    assert figures["difficulty"].layout.title.text.endswith("tugas02")
+    assert {n: f.layout.title.text for n, f in figures.items()} != first_titles
+    assert list(figures["difficulty"].layout.yaxis.categoryarray) == ["q2b", "q3b", "q1b"]
+    for chart in (app.difficulty_chart, app.distribution_chart):
+        assert "marelan-chart" in chart._dom_classes and chart in app.children
+
+
+# --- grading results (kit grade's audit events) --------------------------------------------------
+
+
+def graded_event(root, assignment: str, results: list[dict]) -> dict:
+    students = [r["student"] for r in results]
+    return record_event(root, "grading.done", assignment=assignment, students=students,
+                        results=results)  # fmt: skip
+
+
+RESULTS = [
+    {"student": "ani", "status": "graded", "score": 6.0, "max_score": 6.0, "flags": [],
+     "reason": ""},
+    {"student": "budi", "status": "graded", "score": 2.0, "max_score": 6.0,
+     "flags": ["edited_test", "points_changed"], "reason": "sel uji q2 diubah, dipulihkan"},
+    {"student": "citra", "status": "not_gradable", "score": None, "max_score": None,
+     "flags": ["checksum_forged", "mystery_flag"], "reason": "notebook is not valid JSON"},
+    {"student": "dedi", "status": "timed_out", "score": None, "max_score": 6.0,
+     "flags": ["timed_out"], "reason": "sel q3 berjalan lebih dari 30 detik"},
+    {"student": "eka", "status": "error", "score": None, "max_score": None, "flags": [],
+     "reason": ""},
+]  # fmt: skip
+
+
+def test_every_known_status_and_flag_has_indonesian_words():
+    assert status_label("not_gradable") == "Tidak dapat dinilai"
+    assert flag_label("edited_test") == "Sel uji diubah"
+    for flag in GRADING_FLAGS:
+        assert flag_label(flag) != flag
+    for status in GRADING_STATUSES:
+        assert status_label(status) != status
+    assert flag_label("mystery_flag") == "mystery_flag"  # unknown: shown by its id
+    assert status_label("skipped") == "skipped"
+
+
+def test_grading_results_of_the_latest_event(tmp_path):
+    root = tmp_path / "kursus"
+    record_event(root, "grading.start", assignment="tugas01", students=[])
+    graded_event(root, "tugas01", [{**RESULTS[0], "student": "lama"}])  # superseded
+    graded_event(root, "tugas01", RESULTS)
+    record_event(root, "grading.done", assignment="tugas01", students=["ani"])  # old style
+    graded_event(root, "tugas02", [{**RESULTS[2], "student": "lain"}])  # another assignment
+    run = latest_grading_run(read_events(root), "tugas01")
+    assert run is not None and run.assignment == "tugas01"
+    assert run.results["student"].tolist() == ["ani", "budi", "citra", "dedi", "eka"]
+    assert run.status_counts() == {"graded": 2, "not_gradable": 1, "timed_out": 1, "error": 1}
+    review = run.needing_review()
+    assert review["student"].tolist() == ["budi", "citra", "dedi", "eka"]
+    assert review.loc[0, "flags"] == ("edited_test", "points_changed")
+    assert math.isnan(run.results.loc[2, "score"])
+    assert latest_grading_run(read_events(root), "tugas03") is None
+
+
+def test_grading_section_in_indonesian(tmp_path):
+    root = tmp_path / "kursus"
+    record_event(root, "grading.done", assignment="tugas01", students=[])  # old style
+    graded_event(root, "tugas01", RESULTS)
+    app = ItemAnalysis(hand_grades(), read_events(root))
+    summary = app.grading_summary.value
+    assert "Hasil penilaian terakhir per pengumpulan" in summary
+    for count, label in [(2, "Dinilai"), (1, "Tidak dapat dinilai"),
+                         (1, "Melebihi batas waktu"), (1, "Galat saat menilai"),
+                         (3, "Diberi tanda")]:  # fmt: skip
+        assert f"<b>{count}</b>{label}</div>" in summary
+    assert "5 pengumpulan" in summary and "WIB" in summary
+    table = app.grading_table.view.value
+    assert "<td>ani</td>" not in table  # graded without flags: nothing to check
+    assert (
+        "<tr><td>budi</td><td>Dinilai</td><td>Sel uji diubah; Poin sel diubah</td>"
+        "<td>sel uji q2 diubah, dipulihkan</td></tr>"
+    ) in table
+    assert "<td>Tidak dapat dinilai</td><td>Checksum sel dipalsukan; mystery_flag</td>" in table
+    assert "<td>dedi</td><td>Melebihi batas waktu</td><td>Melebihi batas waktu</td>" in table
+    assert "<td>eka</td><td>Galat saat menilai</td><td>–</td><td>–</td>" in table
+    # Both runs are still in the history, the old one included.
+    assert app.history_view.value.count("Penilaian selesai") == 2
+    assert "<td>semua</td>" in app.history_view.value and "<td>5</td>" in app.history_view.value
+
+
+def test_grading_section_when_every_submission_is_clean(tmp_path):
+    root = tmp_path / "kursus"
+    graded_event(root, "tugas01", [RESULTS[0]])
+    app = ItemAnalysis(hand_grades(), read_events(root))
+    assert "<b>1</b>Dinilai</div>" in app.grading_summary.value
+    assert "Pengumpulan yang perlu diperiksa" not in app.grading_summary.value
+    assert "Semua pengumpulan dinilai tanpa tanda apa pun" in app.grading_table.view.value
 
 
 # --- the app on the demo course ------------------------------------------------------------------
@@ -183,6 +346,7 @@ def test_app_follows_the_chosen_assignment(course_copy, viewer):
     first, second = assignments[:2]
     items = {a: set(stats.loc[stats["assignment"] == a, "grade_id"]) for a in assignments}
     assert all(f"<td>{item}</td>" in app.items_view.value for item in items[first])
+    assert set(app.shown_figures["difficulty"].layout.yaxis.categoryarray) == items[first]
     before = app.items_view.value
 
     app.assignment.value = second
@@ -192,7 +356,12 @@ def test_app_follows_the_chosen_assignment(course_copy, viewer):
     assert not any(
         f"<td>{item}</td>" in app.items_view.value for item in items[first] - items[second]
     )
-    page = "".join(child.value for child in app.children if hasattr(child, "value"))
+    assert set(app.shown_figures["difficulty"].layout.yaxis.categoryarray) == items[second]
+    bands = score_distribution(read_grades(course_copy.gradebook_path), second)
+    assert list(app.shown_figures["distribution"].data[0].y) == bands["learners"].tolist()
+    page = widget_texts(app) + json.dumps(
+        [figure.to_plotly_json() for figure in app.shown_figures.values()], default=str
+    )
     for entry in read_roster(course_copy.roster_path):
         assert entry.nip not in page and entry.nama not in page
 
@@ -239,107 +408,68 @@ def test_notebook_runs_with_nbclient(course_copy, isolated_jupyter_env, monkeypa
 # --- served by Voila, opened in Chromium ---------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def sync_playwright():
-    """Playwright, or a skip (a failure when CI=true) when it or the system Chromium is missing."""
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason = "the playwright Python package is not installed"
-    if reason is None and not CHROMIUM.exists():
-        reason = f"no system Chromium at {CHROMIUM}"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser test cannot run on CI: {reason}")
-        pytest.skip(reason)
-    return sync_playwright
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 def test_item_analysis_in_the_browser(sync_playwright, course_copy, isolated_jupyter_env, tmp_path):
     stats = item_statistics(read_grades(course_copy.gradebook_path))
     first, second = sorted(stats["assignment"].unique())[:2]
     second_items = sorted(set(stats.loc[stats["assignment"] == second, "grade_id"]))
-    port = _free_port()
-    log_path = tmp_path / "voila.log"
-    env = serve.voila_env(course_copy.root)
-    env["KIT_VIEWER"] = INSTRUCTOR
-    env.pop("JUPYTERHUB_USER", None)
-    requests: list[str] = []
-    chromium_home = tmp_path / "chromium-home"
-    chromium_home.mkdir()
-    ARTIFACTS.mkdir(exist_ok=True)
-    started = time.perf_counter()
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            serve.voila_command(APP, port),
-            env=env,
-            cwd=APP.parent,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+    with (
+        served_voila(
+            APP, course_copy.root, INSTRUCTOR, tmp_path, artifact_log="voila_analisis_butir.log"
+        ) as server,
+        chromium_page(sync_playwright, tmp_path) as browser,
+    ):
+        page = browser.page
+        page.goto(server.base + "/")
+        page.wait_for_selector(".widget-dropdown select", timeout=90_000)
+        page.wait_for_selector(".marelan-items-view table", timeout=60_000)
+        page.wait_for_function(
+            "document.querySelectorAll('.marelan-chart .js-plotly-plot').length === 2",
+            timeout=60_000,
         )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        serve.wait_for_http(base + serve.VOILA_READY_PATH, process, timeout=60)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run",
-                      "--disable-background-networking", "--disable-component-update",
-                      "--disable-sync"],
-                env={**os.environ, "HOME": str(chromium_home)},
-            )  # fmt: skip
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="id-ID")
-                page.on("request", lambda request: requests.append(request.url))
-                page.on("websocket", lambda socket_: requests.append(socket_.url))
-                page.goto(base + "/")
-                page.wait_for_selector(".widget-dropdown select", timeout=90_000)
-                page.wait_for_selector(".marelan-items-view table", timeout=60_000)
-                ready = time.perf_counter()
-                assert page.title() == "Analisis Butir Soal"
-                body = page.inner_text("body")
-                assert "Analisis Butir Soal untuk Instruktur" in body
-                assert "Loading widget" not in body
-                assert "Perlu perhatian" in body and "Riwayat penilaian otomatis" in body
-                assert page.eval_on_selector(".widget-dropdown select", "s => s.value") == first
-                assert page.query_selector_all(".marelan-hist-row")
+        ready = time.perf_counter()
+        assert page.title() == "Analisis Butir Soal"
+        body = page.inner_text("body")
+        assert "Analisis Butir Soal untuk Instruktur" in body
+        assert "Loading widget" not in body
+        assert "Perlu perhatian" in body and "Riwayat penilaian otomatis" in body
+        assert "Hasil penilaian terakhir per pengumpulan" in body
+        assert page.eval_on_selector(".widget-dropdown select", "s => s.value") == first
+        distribution = ".marelan-distribution-chart .js-plotly-plot"
+        difficulty = ".marelan-difficulty-chart .js-plotly-plot"
+        assert page.text_content(distribution + " .gtitle").endswith(first)
+        assert page.locator(distribution + " .xtick text").count() == 10
+        assert page.locator(difficulty + " .barlayer .trace").count() >= 1
 
-                page.select_option(".widget-dropdown select", label=second)
-                page.wait_for_function(
-                    "document.querySelector('.marelan-items-view').textContent"
-                    f".includes({json.dumps(second_items[0])})",
-                    timeout=30_000,
-                )
-                updated = time.perf_counter()
-                shown = page.inner_text(".marelan-items-view")
-                assert all(item in shown for item in second_items)
-                height = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
-                page.set_viewport_size({"width": 1400, "height": max(1000, int(height) + 40)})
-                page.screenshot(path=str(ARTIFACTS / "analisis_butir.png"), full_page=True)
-            finally:
-                browser.close()
-    finally:
-        serve.stop(process)
-        shutil.copy(log_path, ARTIFACTS / "voila_analisis_butir.log")
+        page.select_option(".widget-dropdown select", label=second)
+        # Both charts are drawn again for the chosen assignment.
+        page.wait_for_function(
+            "[...document.querySelectorAll("
+            f"{json.dumps(difficulty + ' .ytick text')})].map(t => t.textContent)"
+            f".includes({json.dumps(second_items[0])})",
+            timeout=30_000,
+        )
+        page.wait_for_function(
+            f"document.querySelector({json.dumps(distribution + ' .gtitle')}).textContent"
+            f".endsWith({json.dumps(second)})",
+            timeout=30_000,
+        )
+        updated = time.perf_counter()
+        assert page.locator(".marelan-chart .js-plotly-plot").count() == 2
+        ticks = page.locator(difficulty + " .ytick text").all_text_contents()
+        assert sorted(ticks) == second_items
+        shown = page.inner_text(".marelan-items-view")
+        assert all(item in shown for item in second_items)
+        save_screenshot(page, "analisis_butir.png")
 
-    foreign = [url for url in requests if urlparse(url).hostname != "127.0.0.1"]
-    assert foreign == [], "the page must not contact any other host"
+    assert foreign_requests(browser.requests) == [], "the page must not contact another host"
     print(
         json.dumps(
             {
-                "start_to_ready_s": round(ready - started, 2),
+                "start_to_ready_s": round(ready - server.started, 2),
                 "assignment_switch_s": round(updated - ready, 2),
-                "requests": len(requests),
+                "requests": len(browser.requests),
             }
         )
     )

@@ -1,44 +1,48 @@
 """The learner's own record: only the viewer's rows, JP as reported, and the Voila app for real.
 
 The data-layer tests build the widget against the graded demo course and read every text the
-widget tree would send to the page; the browser test serves ``voila_apps/rapor_saya.ipynb`` as
-one learner and checks that nobody else's name reaches the page and no other host is asked.
+widget tree would send to the page, and check the charts' figures against the report; the
+browser test serves ``voila_apps/rapor_saya.ipynb`` as one learner and checks that the charts
+are drawn, nobody else's name reaches the page and no other host is asked.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
-import socket
-import subprocess
+import math
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
 import ipywidgets as widgets
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-from kit import serve
+from kit.charts import LEVEL_COLOURS
+from kit.competency import CompetencyFramework
 from kit.curriculum import load_modules
-from kit.learner_record import LearnerRecordView, learner_record, next_module
+from kit.learner_record import (
+    LearnerRecordView,
+    jp_figure,
+    learner_record,
+    mastery_figure,
+    next_module,
+    record_for,
+)
 from kit.project import project_root
 from kit.reporting import build_report
+from kit.rewards import load_rules
+from tests.browser import (
+    APPS_DIR,
+    ARTIFACTS,
+    chromium_page,
+    foreign_requests,
+    save_screenshot,
+    served_voila,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "voila_apps" / "rapor_saya.ipynb"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+APP = APPS_DIR / "rapor_saya.ipynb"
 
 
 def widget_texts(widget: widgets.Widget) -> list[str]:
@@ -78,6 +82,18 @@ def learner(report) -> dict[str, str]:
 def other_names(report, learner) -> list[str]:
     names = report.learners["nama"]
     return sorted(set(names[names != learner["nama"]]))
+
+
+@pytest.fixture(scope="module")
+def framework() -> CompetencyFramework:
+    return CompetencyFramework.load()
+
+
+@pytest.fixture(scope="module")
+def record(report, learner):
+    """The learner's record, built from the full (unmasked, unscoped) course report."""
+    modules = load_modules(project_root() / "courses")
+    return record_for(report, learner["username"], modules, load_rules())
 
 
 # --- data layer ------------------------------------------------------------------------------
@@ -164,6 +180,112 @@ def test_course_without_gradebook_gets_a_message(tmp_path):
     assert "Data kursus belum tersedia" in page.value
 
 
+# --- charts ----------------------------------------------------------------------------------
+
+
+def test_mastery_figure_is_the_reports_mastery_by_level(report, learner, record, framework):
+    figure = mastery_figure(record, framework)
+    own = report.competencies[report.competencies["username"] == learner["username"]]
+    evidenced = own[(own["evidence_cells"] > 0) & own["mastery"].notna()]
+    bars = [trace for trace in figure.data if trace.type == "bar"]
+    assert bars and all(trace.orientation == "h" for trace in bars)
+    shown = {}
+    for trace in bars:
+        level = {int(evidenced.set_index("competency_name").loc[name, "level"]) for name in trace.y}
+        assert len(level) == 1  # one trace per level, coloured by it
+        assert trace.marker.color == LEVEL_COLOURS[level.pop()]
+        shown |= dict(zip(trace.y, trace.x, strict=True))
+        for name, text in zip(trace.y, trace.hovertext, strict=True):
+            cells = int(evidenced.set_index("competency_name").loc[name, "evidence_cells"])
+            assert f"Sel bukti: {cells}" in text and "Level: " in text
+    expected = dict(zip(evidenced["competency_name"], evidenced["mastery"] * 100, strict=True))
+    assert shown == pytest.approx(expected)
+    assert figure.layout.xaxis.range == (0, 100)
+    # Every competency has a row, in the table's order.
+    assert list(figure.layout.yaxis.categoryarray) == own["competency_name"].tolist()
+
+
+def test_mastery_figure_shows_missing_evidence_as_such(record, framework):
+    competencies = record.competencies.copy()
+    # One competency measured at 0 %, one without any graded cell.
+    competencies.loc[0, ["mastery", "level", "evidence_cells"]] = [0.0, 0, 3]
+    competencies.loc[1, ["mastery", "level", "evidence_cells"]] = [math.nan, 0, 0]
+    figure = mastery_figure(dataclasses.replace(record, competencies=competencies), framework)
+    zero, missing = competencies.loc[0, "competency_name"], competencies.loc[1, "competency_name"]
+    bars = {}
+    for trace in figure.data:
+        if trace.type == "bar":
+            bars |= dict(zip(trace.y, trace.x, strict=True))
+    assert bars[zero] == 0.0 and missing not in bars
+    (text,) = [trace for trace in figure.data if trace.type == "scatter"]
+    assert missing in text.y and zero not in text.y
+    assert set(text.text) == {"Belum ada bukti yang dinilai"}
+
+
+def test_jp_figure_adds_up_the_ledger_by_month(report, learner, record):
+    figure = jp_figure(record)
+    line, target = figure.data
+    ledger = report.jp_ledger[
+        (report.jp_ledger["username"] == learner["username"])
+        & (report.jp_ledger["year"] == report.meta.year)
+    ]
+    months = pd.to_datetime(ledger["date"]).dt.month
+    assert line.x[0] == "Jan" and len(line.x) >= months.max()
+    expected = [float(ledger.loc[months <= m, "jp"].sum()) for m in range(1, len(line.x) + 1)]
+    assert list(line.y) == pytest.approx(expected)
+    jp_total = report.jp_per_learner.set_index("username").loc[learner["username"], "jp_total"]
+    assert line.y[-1] == pytest.approx(jp_total)
+    assert set(target.y) == {20} and list(target.x) == list(line.x)
+    assert target.name == "Target 20 JP"
+
+
+def test_jp_figure_months_and_empty_year(record):
+    ledger = pd.DataFrame(
+        {
+            "username": [record.username] * 3,
+            "year": [2026] * 3,
+            "date": pd.to_datetime(["2026-02-03", "2026-02-20", "2026-05-01"]).date,
+            "jp": [2.0, 3.5, 6.0],
+        }
+    )
+    past_year = dataclasses.replace(
+        record, jp_ledger=ledger, year=2026, generated_at=pd.Timestamp("2027-01-05", tz="UTC")
+    )
+    line = jp_figure(past_year).data[0]
+    assert list(line.x) == ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep",
+                            "Okt", "Nov", "Des"]  # fmt: skip
+    assert list(line.y[:6]) == [0, 5.5, 5.5, 5.5, 11.5, 11.5] and line.y[-1] == 11.5
+    assert "Bulan ini: +5,5 JP" in line.hovertext[1]
+    empty = dataclasses.replace(past_year, jp_ledger=ledger.iloc[0:0])
+    assert set(jp_figure(empty).data[0].y) == {0}
+
+
+def test_figures_hold_only_the_learners_own_data(report, learner, record, framework):
+    figures = json.dumps(
+        [mastery_figure(record, framework).to_plotly_json(), jp_figure(record).to_plotly_json()],
+        ensure_ascii=False,
+        default=str,
+    )
+    others = report.learners[report.learners["username"] != learner["username"]]
+    assert [u for u in others["username"] if f'"{u}"' in figures] == []
+    assert [n for n in other_names(report, learner) if n in figures] == []
+    # A record carrying someone else's rows is refused, not charted.
+    leaky = dataclasses.replace(record, jp_ledger=report.jp_ledger)
+    assert set(report.jp_ledger["username"]) - {learner["username"]}
+    with pytest.raises(ValueError, match="other learners"):
+        jp_figure(leaky)
+    with pytest.raises(ValueError, match="other learners"):
+        mastery_figure(dataclasses.replace(record, competencies=report.competencies), framework)
+
+
+def test_view_shows_both_charts(demo_course, learner):
+    page = learner_record(learner["username"], demo_course)
+    assert page.jp_chart in page.children[1].children
+    assert page.mastery_chart in page.children[2].children
+    for chart in (page.jp_chart, page.mastery_chart):
+        assert "marelan-chart" in chart._dom_classes
+
+
 # --- the notebook, executed ----------------------------------------------------------------
 
 
@@ -189,135 +311,87 @@ def test_app_notebook_runs_for_a_learner(
 # --- served by Voila, opened in Chromium ---------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def sync_playwright():
-    """Playwright, or a skip (a failure when CI=true) when it or the system Chromium is missing."""
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason = "the playwright Python package is not installed"
-    if reason is None and not CHROMIUM.exists():
-        reason = f"no system Chromium at {CHROMIUM}"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser test cannot run on CI: {reason}")
-        pytest.skip(reason)
-    return sync_playwright
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 def test_record_in_the_browser(
     sync_playwright, demo_course, report, learner, isolated_jupyter_env, tmp_path
 ):
-    port = free_port()
-    env = serve.voila_env(demo_course.root)
-    env["KIT_VIEWER"] = learner["username"]
-    env.pop("JUPYTERHUB_USER", None)
-    log_path = tmp_path / "voila.log"
-    started = time.perf_counter()
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            serve.voila_command(APP, port),
-            env=env,
-            cwd=APP.parent,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    requests: list[str] = []
-    base = f"http://127.0.0.1:{port}"
     jp = report.jp_per_learner.set_index("username").loc[learner["username"], "jp_total"]
     own = report.competencies[
         (report.competencies["username"] == learner["username"])
         & (report.competencies["evidence_cells"] > 0)
     ]
-    chromium_home = tmp_path / "chromium-home"
-    chromium_home.mkdir()
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        serve.wait_for_http(base + serve.VOILA_READY_PATH, process, timeout=60)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=CHROMIUM_ARGS,
-                env={**os.environ, "HOME": str(chromium_home)},
-            )
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="id-ID")
-                page.on("request", lambda request: requests.append(request.url))
-                page.on("websocket", lambda socket_: requests.append(socket_.url))
-                opened = time.perf_counter()
-                page.goto(base + "/")
-                page.wait_for_selector(".marelan-rapor-evidence table", timeout=90_000)
-                page.wait_for_selector(".widget-dropdown select", timeout=30_000)
-                ready = time.perf_counter()
+    with (
+        served_voila(
+            APP, demo_course.root, learner["username"], tmp_path, artifact_log="voila_rapor.log"
+        ) as server,
+        chromium_page(sync_playwright, tmp_path) as browser,
+    ):
+        page = browser.page
+        opened = time.perf_counter()
+        page.goto(server.base + "/")
+        page.wait_for_selector(".marelan-rapor-evidence table", timeout=90_000)
+        page.wait_for_selector(".widget-dropdown select", timeout=30_000)
+        page.wait_for_function(
+            "document.querySelectorAll('.marelan-chart .js-plotly-plot').length === 2",
+            timeout=60_000,
+        )
+        ready = time.perf_counter()
 
-                body = page.inner_text("body")
-                assert "Loading widget" not in body
-                assert f"Rapor Kompetensi Saya: {learner['nama']}" in body
-                total = f"{jp:g}".replace(".", ",")
-                assert f"{total} dari 20 JP" in body
-                assert [name for name in other_names(report, learner) if name in body] == []
-                bar = page.locator(".marelan-rapor-jp .widget-hprogress .progress-bar")
-                assert bar.count() == 1
-                width = bar.evaluate("b => b.getBoundingClientRect().width")
-                track = bar.evaluate("b => b.parentElement.getBoundingClientRect().width")
-                assert width == pytest.approx(track * min(jp, 20) / 20, abs=3)
+        body = page.inner_text("body")
+        assert "Loading widget" not in body
+        assert f"Rapor Kompetensi Saya: {learner['nama']}" in body
+        total = f"{jp:g}".replace(".", ",")
+        assert f"{total} dari 20 JP" in body
+        assert [name for name in other_names(report, learner) if name in body] == []
+        bar = page.locator(".marelan-rapor-jp .widget-hprogress .progress-bar")
+        assert bar.count() == 1
+        width = bar.evaluate("b => b.getBoundingClientRect().width")
+        track = bar.evaluate("b => b.parentElement.getBoundingClientRect().width")
+        assert width == pytest.approx(track * min(jp, 20) / 20, abs=3)
 
-                # Choose another competency: its evidence replaces the first one's.
-                target = own.iloc[-1]
-                # ipywidgets writes labels with non-breaking spaces: choose by position.
-                codes = list(
-                    report.competencies.loc[
-                        report.competencies["username"] == learner["username"], "competency"
-                    ]
-                )
-                page.select_option(
-                    ".widget-dropdown select", index=codes.index(target["competency"])
-                )
-                heading = f"Bukti untuk: {target['competency_name']}"
-                page.wait_for_function(
-                    "document.querySelector('.marelan-rapor-evidence h3').textContent"
-                    f" === {json.dumps(heading)}",
-                    timeout=30_000,
-                )
-                evidence = page.inner_text(".marelan-rapor-evidence")
-                cells = report.evidence[
-                    (report.evidence["username"] == learner["username"])
-                    & (report.evidence["competency"] == target["competency"])
-                ]
-                assert all(grade_id in evidence for grade_id in cells["grade_id"])
-                chosen = time.perf_counter()
-                _screenshot(page, ARTIFACTS / "rapor_saya.png")
-            finally:
-                browser.close()
-    except RuntimeError:
-        print(log_path.read_text())
-        raise
-    finally:
-        serve.stop(process)
+        # The charts are drawn: the JP line with its target, one bar per evidenced competency.
+        jp_chart = ".marelan-rapor-jp-chart .js-plotly-plot"
+        mastery_chart = ".marelan-rapor-mastery-chart .js-plotly-plot"
+        assert "JP terkumpul per bulan" in page.text_content(jp_chart + " .gtitle")
+        assert page.locator(jp_chart + " .scatterlayer .trace").count() == 2
+        ticks = page.locator(mastery_chart + " .ytick text").all_text_contents()
+        names = report.competencies.loc[
+            report.competencies["username"] == learner["username"], "competency_name"
+        ]
+        assert sorted(ticks) == sorted(names)
+        drawn_bars = page.locator(mastery_chart + " .barlayer .point").count()
+        assert drawn_bars == len(own[own["mastery"].notna()])
 
-    foreign = [url for url in requests if urlparse(url).hostname != "127.0.0.1"]
-    assert foreign == [], "the record page must not contact any other host"
+        # Choose another competency: its evidence replaces the first one's.
+        target = own.iloc[-1]
+        # ipywidgets writes labels with non-breaking spaces: choose by position.
+        codes = list(
+            report.competencies.loc[
+                report.competencies["username"] == learner["username"], "competency"
+            ]
+        )
+        page.select_option(".widget-dropdown select", index=codes.index(target["competency"]))
+        heading = f"Bukti untuk: {target['competency_name']}"
+        page.wait_for_function(
+            "document.querySelector('.marelan-rapor-evidence h3').textContent"
+            f" === {json.dumps(heading)}",
+            timeout=30_000,
+        )
+        evidence = page.inner_text(".marelan-rapor-evidence")
+        cells = report.evidence[
+            (report.evidence["username"] == learner["username"])
+            & (report.evidence["competency"] == target["competency"])
+        ]
+        assert all(grade_id in evidence for grade_id in cells["grade_id"])
+        chosen = time.perf_counter()
+        save_screenshot(page, "rapor_saya.png")
+
+    assert foreign_requests(browser.requests) == [], "the page must not contact another host"
     timings = {
         "page_ready_after_open_s": round(ready - opened, 2),
-        "voila_start_to_page_ready_s": round(ready - started, 2),
+        "voila_start_to_page_ready_s": round(ready - server.started, 2),
         "competency_choice_update_s": round(chosen - ready, 2),
-        "requests": len(requests),
+        "requests": len(browser.requests),
     }
     (ARTIFACTS / "rapor_saya_timings.json").write_text(json.dumps(timings, indent=2) + "\n")
-
-
-def _screenshot(page, path: Path) -> None:
-    # Voila's page scrolls inside its own container: grow the viewport to the whole record.
-    height = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(1000, int(height) + 40)})
-    page.screenshot(path=str(path), full_page=True)

@@ -143,6 +143,15 @@ def test_changing_the_rules_file_changes_the_outcome_without_code(tmp_path):
         ),
         (lambda r: r.pop("tiers"), "bagian 'tiers' tidak ada"),
         (lambda r: r["jp"].update(module_pass_share=1.5), "module_pass_share harus di antara"),
+        (
+            lambda r: r.update(dashboard={"near_candidate_gap": -5}),
+            "dashboard.near_candidate_gap harus di antara 0 dan 100",
+        ),
+        (
+            lambda r: r.update(dashboard={"near_candidate_gap": "dekat"}),
+            "dashboard.near_candidate_gap: 'dekat' bukan angka",
+        ),
+        (lambda r: r.update(dashboard=[15]), "bagian 'dashboard' harus berupa mapping"),
     ],
 )
 def test_rule_mistakes_get_precise_errors(tmp_path, change, expected):
@@ -155,3 +164,11 @@ def test_invalid_yaml(tmp_path):
     path.write_text("version: [1, 2\n")
     with pytest.raises(RuleError, match="YAML tidak sah"):
         load_rules(path)
+
+
+def test_near_candidate_gap_is_read_from_the_rules(tmp_path):
+    assert load_rules().near_candidate_gap == 15
+    rules = load_rules(
+        _rules_file(tmp_path, lambda r: r.update(dashboard={"near_candidate_gap": 7.5}))
+    )
+    assert rules.near_candidate_gap == 7.5

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
-import subprocess
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import nbformat
 import pytest
@@ -22,29 +19,19 @@ from nbclient import NotebookClient
 
 from kit import serve
 from kit.organisation import unit_names
+from kit.reporting import build_report
+from tests.browser import (
+    APPS_DIR,
+    ARTIFACTS,
+    chromium_page,
+    foreign_requests,
+    save_screenshot,
+    served_voila,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-APPS_DIR = ROOT / "voila_apps"
 APPS = sorted(APPS_DIR.glob("*.ipynb"))
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DASHBOARD = "dashboard_manajer.ipynb"
 apps = pytest.mark.parametrize("path", APPS, ids=lambda p: p.name)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def execute(path: Path) -> nbformat.NotebookNode:
@@ -110,7 +97,11 @@ def test_voila_command_is_local_fixed_port_and_allowlisted():
     assert "--Voila.ip=127.0.0.1" in command and "--no-browser" in command
     assert "--template=marelan" in command and "--strip_sources=True" in command
     allowed = [c.split("=", 1)[1] for c in command if "extension_allowlist" in c]
-    assert allowed == ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
+    assert allowed == [
+        "@jupyter-widgets/jupyterlab-manager",
+        "@voila-dashboards/widgets-manager8",
+        "jupyterlab-plotly",
+    ]
     assert not any("preheat" in c for c in command)
     assert "--preheat_kernel=True" in serve.voila_command(APPS_DIR, 9123, preheat=True)
 
@@ -148,53 +139,13 @@ def test_lab_command_and_settings(tmp_path):
 # --- served by Voila, opened in Chromium ---------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def sync_playwright():
-    """Playwright, or a skip (a failure when CI=true) when it or the system Chromium is missing.
-
-    Session-scoped so that it is set up, and skips, before the demo course is built.
-    """
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason = "the playwright Python package is not installed"
-    if reason is None and not CHROMIUM.exists():
-        reason = f"no system Chromium at {CHROMIUM}"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser test cannot run on CI: {reason}")
-        pytest.skip(reason)
-    return sync_playwright
-
-
 @pytest.fixture
 def voila_server(demo_course, isolated_jupyter_env, tmp_path):
-    """``voila_apps/`` served as ``kit demo`` serves it (preheated kernels) on a free port."""
-    port = free_port()
-    log_path = tmp_path / "voila.log"
-    started = time.perf_counter()
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            serve.voila_command(APPS_DIR, port, preheat=True),
-            env={**serve.voila_env(demo_course.root), "KIT_VIEWER": _camat(demo_course)},
-            cwd=APPS_DIR,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        serve.wait_for_http(base + serve.VOILA_READY_PATH, process, timeout=60)
-        yield {"base": base, "started": started, "listening": time.perf_counter() - started}
-    except RuntimeError:
-        print(log_path.read_text())
-        raise
-    finally:
-        serve.stop(process)
-        assert process.returncode is not None
-        ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copy(log_path, ARTIFACTS / "voila.log")
+    """``voila_apps/`` served as ``kit demo`` serves it (preheated kernels), for the camat."""
+    with served_voila(
+        APPS_DIR, demo_course.root, _camat(demo_course), tmp_path, preheat=True
+    ) as server:
+        yield server
 
 
 @pytest.mark.browser
@@ -205,74 +156,127 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
     kec = sorted(r["nama"] for r in roster.values() if r["unit"] == "KEC")
     pps = sorted(r["nama"] for r in roster.values() if r["unit"] == "PPS")
     assert kec and pps
-    requests: list[str] = []
-    ARTIFACTS.mkdir(exist_ok=True)
-    chromium_home = tmp_path / "chromium-home"
-    chromium_home.mkdir()
+    report = build_report(demo_course)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            env={**os.environ, "HOME": str(chromium_home)},
+    with chromium_page(sync_playwright, tmp_path) as browser:
+        page = browser.page
+        opened = time.perf_counter()
+        page.goto(f"{voila_server.base}/voila/render/{DASHBOARD}")
+        page.wait_for_selector(".widget-dropdown select", timeout=60_000)
+        page.wait_for_selector(".marelan-unit-table table", timeout=60_000)
+        page.wait_for_selector(".marelan-person-table table", timeout=60_000)
+        ready = time.perf_counter()
+
+        assert page.title() == "Dasbor Kompetensi Digital ASN Marelan"
+        body = page.inner_text("body")
+        assert "Dasbor Kompetensi Digital ASN Kecamatan Medan Marelan" in body
+        assert "Loading widget" not in body and "Traceback" not in body
+        overview = page.inner_text(".marelan-unit-table")
+        for code in {r["unit"] for r in roster.values()}:
+            assert names[code] in overview
+        people = page.inner_text(".marelan-person-table")
+        assert kec[0] in people and pps[0] in people
+
+        # Three plotly charts, drawn from the kit's own plotly.js (no CDN): levels and trends.
+        page.wait_for_function(
+            "document.querySelectorAll('.marelan-chart .js-plotly-plot').length === 3",
+            timeout=30_000,
         )
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="id-ID")
-            page.on("request", lambda request: requests.append(request.url))
-            page.on("websocket", lambda socket_: requests.append(socket_.url))
+        legend = page.inner_text(".marelan-jp-trend")
+        assert all(names[code] in legend for code in {r["unit"] for r in roster.values()})
+        assert "Target 20 JP" in legend
+        assert "Sebaran level kompetensi" in page.inner_text(".marelan-level-chart")
 
-            opened = time.perf_counter()
-            page.goto(f"{voila_server['base']}/voila/render/{DASHBOARD}")
-            page.wait_for_selector(".widget-dropdown select", timeout=60_000)
-            page.wait_for_selector(".marelan-unit-table table", timeout=60_000)
-            page.wait_for_selector(".marelan-person-table table", timeout=60_000)
-            ready = time.perf_counter()
+        # Rewards and training needs are on the page, with the report's explanations.
+        rewards = page.inner_text(".marelan-reward-table")
+        assert "Kandidat penghargaan: Semua unit" in rewards
+        near = report.standing[~report.standing["eligible"]].sort_values("score").tail(1)
+        shown = page.inner_text(".marelan-candidates") + page.inner_text(".marelan-near-candidates")
+        eligible = report.standing[report.standing["eligible"]]
+        for username in eligible["username"]:
+            assert roster[username]["nama"] in shown
+        assert "Kebutuhan pelatihan: Semua unit" in page.inner_text(".marelan-needs-table")
+        needs = page.inner_text(".marelan-needs-summary")
+        assert "Modul" in needs or "modul" in needs
+        save_screenshot(page, "dashboard_manajer.png")
 
-            assert page.title() == "Dasbor Kompetensi Digital ASN Marelan"
-            body = page.inner_text("body")
-            assert "Dasbor Kompetensi Digital ASN Kecamatan Medan Marelan" in body
-            assert "Loading widget" not in body
-            overview = page.inner_text(".marelan-unit-table")
-            for code in {r["unit"] for r in roster.values()}:
-                assert names[code] in overview
-            people = page.inner_text(".marelan-person-table")
-            assert kec[0] in people and pps[0] in people
-            _screenshot(page, ARTIFACTS / "dashboard_manajer.png")
+        # Search the person table: only the matching person is left.
+        target = pps[0]
+        page.fill(".marelan-person-table .marelan-search input", target)
+        page.press(".marelan-person-table .marelan-search input", "Enter")
+        page.wait_for_function(
+            "document.querySelectorAll('.marelan-person-table tbody tr').length === "
+            f"{sum(1 for r in roster.values() if target in r['nama'])}"
+        )
+        assert target in page.inner_text(".marelan-person-table tbody")
+        page.fill(".marelan-person-table .marelan-search input", "")
+        page.press(".marelan-person-table .marelan-search input", "Enter")
 
-            page.select_option(".widget-dropdown select", label=names["PPS"])
-            page.wait_for_function(
-                "document.querySelector('.marelan-person-table h3').textContent"
-                f".includes({json.dumps(names['PPS'])})"
-            )
-            filtered = time.perf_counter()
-            people = page.inner_text(".marelan-person-table")
-            assert all(name in people for name in pps)
-            assert not any(name in people for name in kec)
-            unit_column = page.eval_on_selector_all(
-                ".marelan-person-table tbody tr",
-                "rows => rows.map(r => r.cells[2].textContent)",
-            )
-            assert unit_column and set(unit_column) == {names["PPS"]}
-            assert page.inner_text(".marelan-unit-table tr.selected").startswith(names["PPS"])
-            _screenshot(page, ARTIFACTS / "dashboard_manajer_unit.png")
+        page.select_option(".widget-dropdown select", label=names["PPS"])
+        page.wait_for_function(
+            "document.querySelector('.marelan-person-table h3').textContent"
+            f".includes({json.dumps(names['PPS'])})"
+        )
+        filtered = time.perf_counter()
+        people = page.inner_text(".marelan-person-table")
+        assert all(name in people for name in pps)
+        assert not any(name in people for name in kec)
+        unit_column = page.eval_on_selector_all(
+            ".marelan-person-table tbody tr",
+            "rows => rows.map(r => r.cells[2].textContent)",
+        )
+        assert unit_column and set(unit_column) == {names["PPS"]}
+        assert page.inner_text(".marelan-unit-table tr.selected").startswith(names["PPS"])
+        # The trend now draws one line: the chosen unit's.
+        page.wait_for_function(
+            "document.querySelectorAll('.marelan-jp-trend .scatterlayer .trace').length === 1",
+            timeout=30_000,
+        )
+        assert names["KEC"] not in page.inner_text(".marelan-jp-trend")
+        assert not any(name in page.inner_text(".marelan-needs-people") for name in kec)
 
-            # Voila's other page (the list of dashboards) must stay local too.
-            page.goto(f"{voila_server['base']}/")
-            page.wait_for_selector(f"text={DASHBOARD}", timeout=30_000)
-        finally:
-            browser.close()
+        # The Excel download is made in the kernel and saved by the browser, for PPS only.
+        page.click(".marelan-manager-dashboard button:has-text('Unduh laporan Excel')")
+        page.wait_for_selector(".marelan-download a[download]", timeout=60_000)
+        with page.expect_download() as download_info:
+            page.click(".marelan-download a[download]")
+        download = download_info.value
+        assert download.suggested_filename == "laporan_PPS.xlsx"
+        saved = tmp_path / download.suggested_filename
+        download.save_as(saved)
+        standing_units = _standing_units(saved)
+        assert standing_units and set(standing_units) == {"PPS"}
+        save_screenshot(page, "dashboard_manajer_unit.png")
 
-    foreign = [url for url in requests if urlparse(url).hostname != "127.0.0.1"]
-    assert foreign == [], "the dashboard must not contact any other host"
+        # Voila's other page (the list of dashboards) must stay local too.
+        page.goto(f"{voila_server.base}/")
+        page.wait_for_selector(f"text={DASHBOARD}", timeout=30_000)
+        requests = browser.requests
+
+    assert foreign_requests(requests) == [], "the dashboard must not contact any other host"
     assert not [url for url in requests if "@jupyter/nbgrader" in url], "nbgrader's lab extension"
     timings = {
-        "voila_listening_s": round(voila_server["listening"], 2),
+        "voila_listening_s": round(voila_server.listening, 2),
         "page_ready_after_open_s": round(ready - opened, 2),
-        "voila_start_to_page_ready_s": round(ready - voila_server["started"], 2),
+        "voila_start_to_page_ready_s": round(ready - voila_server.started, 2),
         "unit_filter_update_s": round(filtered - ready, 2),
         "requests": len(requests),
+        "nearest_not_eligible_score": float(near["score"].iloc[0]) if len(near) else None,
     }
+    ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "voila_timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+
+
+def _standing_units(workbook_path: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    from kit.exports.excel import HEADER_ROW, SHEETS
+
+    sheet = load_workbook(workbook_path)[SHEETS[3]]
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    column = header.index("Unit")
+    rows = sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
+    return [row[column] for row in rows if row[column]]
 
 
 def _roster(course) -> list[dict[str, str]]:
@@ -280,13 +284,6 @@ def _roster(course) -> list[dict[str, str]]:
 
     with course.roster_path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
-
-
-def _screenshot(page, path: Path) -> None:
-    # Voila's page scrolls inside its own container: grow the viewport to the whole dashboard.
-    height = page.evaluate("document.querySelector('#rendered_cells').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(1000, int(height) + 40)})
-    page.screenshot(path=str(path), full_page=True)
 
 
 def _camat(course):
