@@ -190,6 +190,15 @@ def _standing_inputs(
         inputs[column] = (
             inputs["username"].map(confirmations[column]).fillna("") if len(confirmations) else ""
         )
+    # Explanations name the confirming manager as people know them: name and position.
+    people = learners.set_index("username")
+    known = {
+        username: f"{row.nama} ({row.jabatan})"
+        if isinstance(row.jabatan, str) and row.jabatan
+        else row.nama
+        for username, row in people[["nama", "jabatan"]].iterrows()
+    }
+    inputs["confirmed_by"] = inputs["confirmed_by"].map(lambda by: known.get(by, by))
     return inputs
 
 

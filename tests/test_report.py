@@ -166,7 +166,8 @@ def test_reward_standing_and_explanations(report_course):
     ani = standing.loc["ani"]
     # mastery mean (DATA.OLAH 1.0, DATA.ANALISIS 1.0) * 40 + 20/20 * 20 + 3/4 * 40 = 90
     assert ani["score"] == 90.0 and ani["tier"] == "Emas"
-    assert "dikonfirmasi oleh lurah pada 2026-10-01" in ani["explanation"]
+    # The confirming manager by name and position, not by login.
+    assert "dikonfirmasi oleh Bu Lurah (Lurah) pada 2026-10-01" in ani["explanation"]
     cici = standing.loc["cici"]
     # graded project (2/4) but nobody confirmed it in use: implementation earns nothing
     assert cici["implementasi"] == 0.0 and cici["tier"] == ""
