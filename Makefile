@@ -29,7 +29,7 @@ test: install
 ## Time the competency and reward summary at 500, 2,000 and 10,000 learners against nbgrader export,
 ## then the manager dashboard (Voila, headless Chromium) and its kernel's memory at 2,000 learners.
 bench: install
-	$(BIN)/python -m benchmarks.bench_summary && $(BIN)/python -m benchmarks.bench_dashboard
+	$(BIN)/python -m benchmarks.bench_summary && $(BIN)/python -m benchmarks.bench_dashboard && $(BIN)/python -m benchmarks.bench_grade
 
 lint: install
 	$(BIN)/ruff check .

@@ -315,6 +315,32 @@ def cmd_module_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from kit.grading import GradingError, grade_assignment
+    from kit.grading.report import ProgressBar, run_to_json, summary_table
+
+    if args.jobs is not None and args.jobs < 1:
+        print(message("grading.error.bad_jobs"), file=sys.stderr)
+        return 2
+    try:
+        run = grade_assignment(
+            Path(args.course).resolve(),
+            args.assignment,
+            jobs=args.jobs,
+            students=args.student or (),
+            progress=ProgressBar(),
+            feedback=not args.no_feedback,
+        )
+    except GradingError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(run_to_json(run), ensure_ascii=False, indent=2))
+    else:
+        print(summary_table(run))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kit",
@@ -421,6 +447,21 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--course", default=default_course)
     summary.add_argument("--json", action="store_true")
     summary.set_defaults(func=cmd_summary)
+
+    grade = sub.add_parser(
+        "grade", help="nilai otomatis kiriman (cepat, ber-sandbox) / autograde submissions"
+    )
+    grade.add_argument("assignment", help="nama tugas / assignment name")
+    grade.add_argument("--course", default=default_course, help="folder kursus nbgrader")
+    grade.add_argument("--jobs", type=int, default=None, help="kernel sekaligus / kernels at once")
+    grade.add_argument(
+        "--student", action="append", help="hanya peserta ini (boleh berulang) / only these"
+    )
+    grade.add_argument("--json", action="store_true", help="keluaran JSON / JSON output")
+    grade.add_argument(
+        "--no-feedback", action="store_true", help="tanpa umpan balik HTML / skip feedback"
+    )
+    grade.set_defaults(func=cmd_grade)
     return parser
 
 
