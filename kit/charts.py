@@ -16,6 +16,7 @@ __all__ = [
     "chart_output",
     "page_figure",
     "show_figure",
+    "warm_up",
 ]
 
 # Colour-blind-safe qualitative colours (Okabe and Ito), one per series.
@@ -91,11 +92,23 @@ def show_figure(output: widgets.Output, figure: go.Figure) -> None:
 
     Outside a kernel (a script, a test) there is no page to draw on and nothing is printed.
     """
-    output.clear_output(wait=True)
     if not _in_kernel():
         return
+    output.clear_output(wait=True)
     with output:
         figure.show(renderer="plotly_mimetype", config=CONFIG)
+
+
+def warm_up() -> None:
+    """Build and serialise a small figure once, so plotly's lazily loaded parts are ready.
+
+    A preheated kernel calls this before anyone opens the page.
+    """
+    figure = page_figure("")
+    figure.add_bar(x=[1], y=["a"], orientation="h", marker={"color": PALETTE[0]})
+    figure.add_scatter(x=["a"], y=[1], mode="lines+markers")
+    figure.add_hline(y=1, annotation_text="a")
+    figure.to_plotly_json()
 
 
 def _in_kernel() -> bool:

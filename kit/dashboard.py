@@ -22,6 +22,7 @@ import sqlalchemy.exc
 
 from kit.access import AccessError, current_viewer_name, resolve_viewer
 from kit.charts import LEVEL_COLOURS, PALETTE, chart_output, page_figure, show_figure
+from kit.charts import warm_up as warm_up_charts
 from kit.competency import FrameworkError, TagError
 from kit.course import Course
 from kit.curriculum import CurriculumError, Module, load_modules
@@ -70,6 +71,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows per page of the person, candidate and training-need tables: what a manager reads at once,
 # and what keeps a 2,000-person page light in the browser.
 PAGE_SIZE = 25
+# Tabs under the headline figures: people (and the download), charts, rewards and needs.
+CHARTS_TAB = 1
 
 
 def load_dashboard_data(course: Course | None = None) -> CourseSnapshot:
@@ -149,6 +152,7 @@ def _prefetch(course: Course) -> None:
         load_dashboard_data(course)
     except Exception:  # noqa: BLE001 - shown to the viewer after the request, not here
         return
+    warm_up_charts()
 
 
 def restrict_report(report: HrReport, usernames: set[str]) -> HrReport:
@@ -312,7 +316,8 @@ class ManagerDashboard(widgets.VBox):
         self.figures = widgets.HTML()
         self.unit_view = widgets.HTML()
         self.unit_view.add_class("marelan-unit-table")
-        percent = self._percent_columns(person_table(summary).iloc[0:0])
+        # Competency columns are shares: every one the framework names.
+        percent = [summary.framework.display_name(code) for code in summary.framework.codes]
         self.people = PagedTable(
             PAGE_SIZE,
             search_columns=["Nama", "NIP", "Unit kerja"],
@@ -329,9 +334,6 @@ class ManagerDashboard(widgets.VBox):
         self.level_chart = chart_output("marelan-level-chart")
         self.jp_chart = chart_output("marelan-jp-trend")
         self.score_chart = chart_output("marelan-score-trend")
-        if report is not None:
-            children.append(self.level_chart)
-        children.append(self.people)
 
         name = message("dashboard_manajer.col.name")
         self.reward_heading = widgets.HTML()
@@ -366,23 +368,43 @@ class ManagerDashboard(widgets.VBox):
         self.download_link = widgets.HTML()
         self.download_link.add_class("marelan-download")
         self.download_button.on_click(lambda _button: self.prepare_download())
-        if report is not None:
+        # Charts are drawn when their tab is first opened: plotly's renderer is a large script,
+        # and a manager should not wait for it to read the tables.
+        self.charts_drawn = False
+        self.tabs = widgets.Tab()
+        self.tabs.add_class("marelan-tabs")
+        if report is None:
+            children.append(self.people)
+        else:
             self._modules = load_modules(project_root() / "courses")
-            children += [
-                self.reward_heading,
-                self.candidates,
-                self._subheading("dashboard_manajer.near_heading"),
-                self.near,
-                self.reward_note,
-                self.needs_heading,
-                self.needs_summary,
-                self._subheading("dashboard_manajer.needs_people_heading"),
-                self.needs_people,
-                self.trends_heading,
-                self.jp_chart,
-                self.score_chart,
-                widgets.HBox([self.download_button, self.download_link]),
+            overview = widgets.VBox(
+                [self.people, widgets.HBox([self.download_button, self.download_link])]
+            )
+            charts = widgets.VBox(
+                [self.level_chart, self.trends_heading, self.jp_chart, self.score_chart]
+            )
+            people = widgets.VBox(
+                [
+                    self.reward_heading,
+                    self.candidates,
+                    self._subheading("dashboard_manajer.near_heading"),
+                    self.near,
+                    self.reward_note,
+                    self.needs_heading,
+                    self.needs_summary,
+                    self._subheading("dashboard_manajer.needs_people_heading"),
+                    self.needs_people,
+                ]
+            )
+            self.tabs.children = [overview, charts, people]
+            self.tabs.titles = [
+                message("dashboard_manajer.tab.people"),
+                message("dashboard_manajer.tab.charts"),
+                message("dashboard_manajer.tab.rewards"),
             ]
+            self.tabs.selected_index = 0
+            self.tabs.observe(lambda _change: self._tab_opened(), names="selected_index")
+            children.append(self.tabs)
         super().__init__(children=children)
         self.add_class("marelan-manager-dashboard")
         self.unit_filter.observe(lambda _change: self.render(), names="value")
@@ -408,7 +430,8 @@ class ManagerDashboard(widgets.VBox):
             report = self.selected_report()
             self._render_rewards(report, unit)
             self._render_needs(report, unit)
-            self._render_charts(report, unit)
+            if self.charts_drawn:
+                self._render_charts(report, unit)
 
     def selected_report(self) -> HrReport | None:
         """The report cut to the chosen unit (all of the viewer's units when none is chosen)."""
@@ -603,39 +626,48 @@ class ManagerDashboard(widgets.VBox):
     def training_needs_by_person(self, report: HrReport | None = None) -> pd.DataFrame:
         """One row per person in need: their competencies to raise and the modules that do it."""
         needs = self._need_rows(report or self.selected_report())
-        no_evidence = message("dashboard_manajer.no_evidence")
-        labels = [
-            f"{name} ({no_evidence.lower()})" if pd.isna(m) else f"{name} (level {int(level)})"
-            for name, m, level in zip(
-                needs["competency_name"], needs["mastery"], needs["level"], strict=True
-            )
-        ]
-        frame = needs.assign(label=labels)
-        rows = []
-        names = self._names()
-        units = unit_names()
-        learner_units = self.summary.learners.set_index("username")["unit"]
-        for username, part in frame.groupby("username", sort=False):
-            modules = dict.fromkeys(
-                title
-                for code in part["competency"]
-                for title in _module_titles(self._modules, code)
-            )
-            rows.append(
-                {
-                    message("dashboard_manajer.col.name"): names.get(username, username),
-                    message("dashboard.unit_filter"): units.get(learner_units.get(username), ""),
-                    message("dashboard_manajer.col.count"): len(part),
-                    message("dashboard_manajer.col.competency"): "; ".join(part["label"]),
-                    message("dashboard_manajer.col.modules"): "; ".join(modules)
-                    or message("dashboard_manajer.no_module"),
-                }
-            )
-        frame = pd.DataFrame(rows)
-        if frame.empty:
-            return frame
-        count = message("dashboard_manajer.col.count")
         name = message("dashboard_manajer.col.name")
+        count = message("dashboard_manajer.col.count")
+        if needs.empty:
+            return pd.DataFrame(
+                columns=[
+                    name,
+                    message("dashboard.unit_filter"),
+                    count,
+                    message("dashboard_manajer.col.competency"),
+                    message("dashboard_manajer.col.modules"),
+                ]
+            )
+        no_evidence = message("dashboard_manajer.no_evidence").lower()
+        levels = needs["level"].astype(int).astype(str)
+        labels = needs["competency_name"] + (" (level " + levels + ")").where(
+            needs["mastery"].notna(), f" ({no_evidence})"
+        )
+        titles = {
+            code: _module_titles(self._modules, code) for code in needs["competency"].unique()
+        }
+        grouped = (
+            needs.assign(label=labels)
+            .groupby("username", sort=False)
+            .agg(count=("label", "size"), labels=("label", "; ".join), codes=("competency", list))
+        )
+        modules = [
+            "; ".join(dict.fromkeys(t for code in codes for t in titles[code]))
+            or message("dashboard_manajer.no_module")
+            for codes in grouped["codes"]
+        ]
+        learners = self.summary.learners.set_index("username")
+        frame = pd.DataFrame(
+            {
+                name: grouped.index.map(learners["nama"]),
+                message("dashboard.unit_filter"): grouped.index.map(learners["unit"]).map(
+                    unit_names()
+                ),
+                count: grouped["count"].to_numpy(),
+                message("dashboard_manajer.col.competency"): grouped["labels"].to_numpy(),
+                message("dashboard_manajer.col.modules"): modules,
+            }
+        )
         return frame.sort_values([count, name], ascending=[False, True], ignore_index=True)
 
     def _render_needs(self, report: HrReport, unit: str | None) -> None:
@@ -669,6 +701,15 @@ class ManagerDashboard(widgets.VBox):
             monthly_jp(self.report, learners[["username", "unit"]]),
             monthly_scores(self.summary.assignment_scores, learners),
         )
+
+    def show_charts(self) -> None:
+        """Open the charts tab (drawing the charts if they are not drawn yet)."""
+        self.tabs.selected_index = CHARTS_TAB
+
+    def _tab_opened(self) -> None:
+        if self.tabs.selected_index == CHARTS_TAB and not self.charts_drawn:
+            self.charts_drawn = True
+            self._render_charts(self.selected_report(), self.selected_unit)
 
     def _render_charts(self, report: HrReport, unit: str | None) -> None:
         scope = self._unit_title(unit)

@@ -92,7 +92,9 @@ def test_jp_trend_chart_has_a_line_per_unit_and_the_target(report):
     assert figure.layout.separators == ",."
 
 
-def test_dashboard_draws_three_charts_for_the_scope(camat_board):
+def test_charts_are_drawn_when_their_tab_opens_and_follow_the_unit(camat_board):
+    assert camat_board.shown_figures == {} and not camat_board.charts_drawn
+    camat_board.show_charts()
     figures = camat_board.shown_figures
     assert set(figures) == {"levels", "jp_trend", "score_trend"}
     everyone = {t.name for t in figures["jp_trend"].data}

@@ -177,7 +177,10 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
         people = page.inner_text(".marelan-person-table")
         assert kec[0] in people and pps[0] in people
 
-        # Three plotly charts, drawn from the kit's own plotly.js (no CDN): levels and trends.
+        save_screenshot(page, "dashboard_manajer.png")
+
+        # The charts tab: three plotly charts, drawn from the kit's own plotly.js (no CDN).
+        _open_tab(page, "Grafik dan perkembangan")
         page.wait_for_function(
             "document.querySelectorAll('.marelan-chart .js-plotly-plot').length === 3",
             timeout=30_000,
@@ -186,8 +189,11 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
         assert all(names[code] in legend for code in {r["unit"] for r in roster.values()})
         assert "Target 20 JP" in legend
         assert "Sebaran level kompetensi" in page.inner_text(".marelan-level-chart")
+        save_screenshot(page, "dashboard_manajer_grafik.png")
 
-        # Rewards and training needs are on the page, with the report's explanations.
+        # Rewards and training needs, with the report's explanations.
+        _open_tab(page, "Penghargaan dan kebutuhan pelatihan")
+        page.wait_for_selector(".marelan-reward-table h3", state="visible")
         rewards = page.inner_text(".marelan-reward-table")
         assert "Kandidat penghargaan: Semua unit" in rewards
         near = report.standing[~report.standing["eligible"]].sort_values("score").tail(1)
@@ -198,9 +204,10 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
         assert "Kebutuhan pelatihan: Semua unit" in page.inner_text(".marelan-needs-table")
         needs = page.inner_text(".marelan-needs-summary")
         assert "Modul" in needs or "modul" in needs
-        save_screenshot(page, "dashboard_manajer.png")
+        save_screenshot(page, "dashboard_manajer_penghargaan.png")
 
         # Search the person table: only the matching person is left.
+        _open_tab(page, "Peserta dan unduhan")
         target = pps[0]
         page.fill(".marelan-person-table .marelan-search input", target)
         page.press(".marelan-person-table .marelan-search input", "Enter")
@@ -227,13 +234,7 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
         )
         assert unit_column and set(unit_column) == {names["PPS"]}
         assert page.inner_text(".marelan-unit-table tr.selected").startswith(names["PPS"])
-        # The trend now draws one line: the chosen unit's.
-        page.wait_for_function(
-            "document.querySelectorAll('.marelan-jp-trend .scatterlayer .trace').length === 1",
-            timeout=30_000,
-        )
-        assert names["KEC"] not in page.inner_text(".marelan-jp-trend")
-        assert not any(name in page.inner_text(".marelan-needs-people") for name in kec)
+        save_screenshot(page, "dashboard_manajer_unit.png")
 
         # The Excel download is made in the kernel and saved by the browser, for PPS only.
         page.click(".marelan-manager-dashboard button:has-text('Unduh laporan Excel')")
@@ -246,7 +247,17 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
         download.save_as(saved)
         standing_units = _standing_units(saved)
         assert standing_units and set(standing_units) == {"PPS"}
-        save_screenshot(page, "dashboard_manajer_unit.png")
+
+        # The charts follow the unit: the trend draws one line, the chosen unit's.
+        _open_tab(page, "Grafik dan perkembangan")
+        page.wait_for_function(
+            "document.querySelectorAll('.marelan-jp-trend .scatterlayer .trace').length === 1",
+            timeout=30_000,
+        )
+        assert names["KEC"] not in page.inner_text(".marelan-jp-trend")
+        _open_tab(page, "Penghargaan dan kebutuhan pelatihan")
+        page.wait_for_selector(".marelan-needs-people", state="visible")
+        assert not any(name in page.inner_text(".marelan-needs-people") for name in kec)
 
         # Voila's other page (the list of dashboards) must stay local too.
         page.goto(f"{voila_server.base}/")
@@ -265,6 +276,10 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "voila_timings.json").write_text(json.dumps(timings, indent=2) + "\n")
+
+
+def _open_tab(page, title: str) -> None:
+    page.click(f".marelan-tabs .lm-TabBar-tab:has-text({json.dumps(title)})")
 
 
 def _standing_units(workbook_path: Path) -> list[str]:
