@@ -137,6 +137,7 @@ def manager_dashboard(
         scoped,
         units=viewer.units,
         report=restrict_report(snapshot.report, set(scoped.learners["username"])),
+        full_nip=viewer.sees_full_nip,
     )
 
 
@@ -291,9 +292,12 @@ class ManagerDashboard(widgets.VBox):
         summary: CourseSummary,
         units: frozenset[str] | None = None,
         report: HrReport | None = None,
+        full_nip: bool = False,
     ) -> None:
         self.summary = summary
         self.report = report
+        # HR sees NIPs in full, on the page and in the workbook; everyone else masked.
+        self.full_nip = full_nip
         self._units = unit_table(summary)
         self._rules = load_rules()
         # A scoped dashboard offers only the viewer's units.
@@ -421,7 +425,9 @@ class ManagerDashboard(widgets.VBox):
         self.unit_view.value = self._unit_overview_html(unit)
         self.people.set_frame(
             self.person_frame(),
-            note=message("dashboard.people_note"),
+            note=message(
+                "dashboard.people_note_full" if self.full_nip else "dashboard.people_note"
+            ),
             title=message("dashboard.people_heading", unit=self._unit_title(unit)),
         )
         # An offered file belongs to the unit it was made for.
@@ -448,7 +454,8 @@ class ManagerDashboard(widgets.VBox):
         if report is None:
             raise ValueError("this dashboard was built without a report")
         with tempfile.TemporaryDirectory() as folder:
-            path = export_excel(report, Path(folder) / "laporan.xlsx", mode="masked")
+            mode = "full" if self.full_nip else "masked"
+            path = export_excel(report, Path(folder) / "laporan.xlsx", mode=mode)
             return path.read_bytes()
 
     def prepare_download(self) -> None:
@@ -456,7 +463,13 @@ class ManagerDashboard(widgets.VBox):
         filename = f"laporan_{self.selected_unit or 'semua_unit'}.xlsx"
         data = base64.b64encode(self.excel_bytes()).decode("ascii")
         label = html.escape(message("dashboard_manajer.download_link", filename=filename))
-        note = html.escape(message("dashboard_manajer.download_note"))
+        note = html.escape(
+            message(
+                "dashboard_manajer.download_note_full"
+                if self.full_nip
+                else "dashboard_manajer.download_note"
+            )
+        )
         self.download_link.value = (
             f'<a href="data:{XLSX_MIME};base64,{data}" download="{filename}">{label}</a>'
             f' <span class="muted">{note}</span>'
@@ -464,7 +477,7 @@ class ManagerDashboard(widgets.VBox):
 
     def person_frame(self) -> pd.DataFrame:
         """The per-person table of the chosen unit (every page of it)."""
-        return person_table(self.summary, unit=self.selected_unit)
+        return person_table(self.summary, unit=self.selected_unit, full_nip=self.full_nip)
 
     def _selected_learners(self) -> pd.DataFrame:
         learners = self.summary.learners
@@ -489,6 +502,16 @@ class ManagerDashboard(widgets.VBox):
             (message("dashboard.figure.mean_score"), percent_text(mean)),
             (message("dashboard.figure.pending"), str(int(scores["pending_cells"].sum()))),
         ]
+        per_learner = self.summary.per_learner
+        if unit:
+            per_learner = per_learner[per_learner["username"].isin(learners["username"])]
+        # Over competencies with evidence, as in the overview: no evidence is not 0.
+        mastery = (
+            per_learner["mastery"].mean() * 100
+            if per_learner["mastery"].notna().any()
+            else math.nan
+        )
+        figures.insert(3, (message("dashboard.figure.mean_mastery"), percent_text(mastery)))
         if self.report is not None:
             jp = self.report.jp_per_learner
             if unit:

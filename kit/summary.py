@@ -113,8 +113,11 @@ def _score_texts(points: pd.DataFrame) -> pd.Series:
     return text.where(pending == 0, waiting)
 
 
-def person_table(summary: CourseSummary, unit: str | None = None) -> pd.DataFrame:
-    """One row per learner (optionally of one unit): masked NIP, scores and mastery in percent."""
+def person_table(
+    summary: CourseSummary, unit: str | None = None, full_nip: bool = False
+) -> pd.DataFrame:
+    """One row per learner (optionally of one unit): NIP (masked unless ``full_nip``, for HR),
+    scores and mastery in percent."""
     learners = summary.learners
     if unit:
         learners = learners[learners["unit"] == unit]
@@ -122,7 +125,9 @@ def person_table(summary: CourseSummary, unit: str | None = None) -> pd.DataFram
         {
             "username": learners["username"].to_numpy(),
             "Nama": learners["nama"].to_numpy(),
-            "NIP": [mask_nip(n) for n in learners["nip"]],
+            "NIP": learners["nip"].to_numpy()
+            if full_nip
+            else [mask_nip(n) for n in learners["nip"]],
             "Unit kerja": learners["unit"].map(unit_names()).to_numpy(),
         }
     )

@@ -181,3 +181,19 @@ def test_empty_roster_or_gradebook_gives_friendly_message(tmp_path, monkeypatch,
     widget = manager_dashboard()
     assert "Belum ada data nilai untuk ditampilkan" in widget.value
     assert expected in widget.value
+
+
+def test_headline_average_mastery_ignores_missing_evidence(board):
+    # Eight competency shares with evidence (Dewi has none): 1, 1, .5, 0, 1, 2/3, 0, 1/3.
+    assert "<b>56%</b>Rata-rata penguasaan kompetensi" in board.figures.value
+    board.unit_filter.value = "TJN"  # Joko 0 and 1/3; Dewi without evidence is left out
+    assert "<b>17%</b>Rata-rata penguasaan kompetensi" in board.figures.value
+
+
+def test_nip_is_masked_unless_the_viewer_is_hr():
+    summary = make_summary()
+    masked = ManagerDashboard(summary).person_frame()["NIP"].tolist()
+    full = ManagerDashboard(summary, full_nip=True).person_frame()["NIP"].tolist()
+    assert sorted(full) == sorted(summary.learners["nip"])
+    assert all(n not in masked for n in full)
+    assert all("*" in n or "x" in n.lower() or "•" in n for n in masked)

@@ -114,3 +114,28 @@ def test_camat_sees_every_unit(scoped):
     units, _ = _standing_units(board)
     assert set(units) == {e.unit for e in people}
     assert "Memenuhi target" in board.figures.value
+
+
+def test_hr_sees_full_nip_on_the_page_and_in_the_workbook(demo_course, monkeypatch):
+    from kit.demo import DEMO_HR
+
+    monkeypatch.setenv("KIT_COURSE_DIR", str(demo_course.root))
+    people = read_roster(demo_course.roster_path)
+    hr = manager_dashboard(viewer_name=DEMO_HR[0])
+    lurah = next(e for e in people if e.jabatan == "Lurah" and e.unit == "PPS")
+    manager = manager_dashboard(viewer_name=lurah.username)
+    assert isinstance(hr, ManagerDashboard) and isinstance(manager, ManagerDashboard)
+    full = {e.nip for e in people}
+    assert set(hr.person_frame()["NIP"]) == full
+    assert not set(manager.person_frame()["NIP"]) & full
+    hr.download_button.click()
+    assert "NIP lengkap" in hr.download_link.value
+    workbook = load_workbook(io.BytesIO(_workbook_bytes(hr)))
+    cells = {str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row}
+    assert full <= cells
+
+
+def _workbook_bytes(board: ManagerDashboard) -> bytes:
+    match = re.search(r'base64,([^"]+)"', board.download_link.value)
+    assert match
+    return base64.b64decode(match.group(1))

@@ -473,3 +473,20 @@ def test_audit_events_carry_statuses_and_flags(corpus_run):
     assert len(done["students"]) == len(run.results)
     by_student = {r["student"]: r for r in done["results"]}
     assert "edited_test" in by_student["uji_diedit"]["flags"]
+
+
+def test_instructors_item_analysis_shows_the_flags_and_not_gradable(corpus_run):
+    """What the grader recorded is what the instructor's page lists, in Indonesian."""
+    from kit.audit import read_events
+    from kit.item_analysis import flag_label, latest_grading_run, status_label
+
+    course, run, _ = corpus_run
+    latest = latest_grading_run(read_events(course.root), ASSIGNMENT)
+    assert latest is not None
+    counts = latest.status_counts()
+    assert counts.get("not_gradable", 0) == run.counts()["not_gradable"] > 0
+    review = latest.needing_review()
+    flagged = {r.student for r in run.results if r.flags or r.status != "graded"}
+    assert set(review["student"]) == flagged
+    assert flag_label("edited_test") != "edited_test"  # a message, not the id
+    assert status_label("not_gradable") != "not_gradable"
