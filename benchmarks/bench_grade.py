@@ -4,9 +4,12 @@ A course with the real assignment ``tugas03_pengaduan`` and N varied submissions
 bank of ``kit.cohort``) is built once (cached under ``build/bench/grade``); one copy is graded by
 ``nbgrader autograde``, another by ``kit grade``, in the same run, and their per-cell scores must
 be identical. Then the kit's time per submission is measured with 50 and with 1,000 learners
-already in the gradebook. Results are printed and written to ``build/bench/grade.json``.
+already in the gradebook (the other learners' rows are bulk-copied in SQL), and the start time
+of one sandboxed kernel, exec'd and forked from the zygote. Results are printed and written to
+``build/bench/grade.json``.
 
     python -m benchmarks.bench_grade [--submissions 200] [--jobs N] [--skip-nbgrader]
+        [--skip-scaling] [--kernel-starts 5]
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import shutil
 import sqlite3
 import sys
 import time
+import uuid
 from pathlib import Path
 
 if not __package__:  # run as a script: make the `benchmarks` package importable
@@ -137,22 +141,126 @@ def _cached(submissions: int) -> Path:
     return root
 
 
+PROBES = 20  # submissions timed in a gradebook that already holds many learners
+
+
+def _clone_learners(course: Course, template: str, count: int) -> None:
+    """``count`` more graded learners in the gradebook: copies of ``template``'s rows.
+
+    Plain SQL in one transaction into nbgrader's schema (new uuid4 ids, as nbgrader makes):
+    seconds for a thousand learners, where grading them would take a quarter of an hour. The
+    tables, indexes and row counts per learner are what ``kit grade`` sees in a real class.
+    """
+    with sqlite3.connect(course.gradebook_path, isolation_level=None) as db:
+        db.execute("BEGIN")
+        student = db.execute("SELECT * FROM student WHERE id = ?", (template,)).fetchone()
+        submissions = db.execute(
+            "SELECT * FROM submitted_assignment WHERE student_id = ?", (template,)
+        ).fetchall()
+        for number in range(count):
+            new_student = f"terisi{number:04d}"
+            db.execute(
+                f"INSERT INTO student VALUES ({', '.join('?' * len(student))})",
+                (new_student, *student[1:]),
+            )
+            for submission in submissions:
+                submission_id = uuid.uuid4().hex
+                db.execute(
+                    "INSERT INTO submitted_assignment VALUES (?, ?, ?, ?, ?)",
+                    (submission_id, submission[1], new_student, *submission[3:]),
+                )
+                notebooks = db.execute(
+                    "SELECT * FROM submitted_notebook WHERE assignment_id = ?", (submission[0],)
+                ).fetchall()
+                for notebook in notebooks:
+                    notebook_id = uuid.uuid4().hex
+                    db.execute(
+                        "INSERT INTO submitted_notebook VALUES (?, ?, ?, ?, ?)",
+                        (notebook_id, submission_id, *notebook[2:]),
+                    )
+                    for table in ("grade", "comment"):
+                        rows = db.execute(
+                            f"SELECT * FROM {table} WHERE notebook_id = ?", (notebook[0],)
+                        ).fetchall()
+                        db.executemany(
+                            f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})",
+                            [(uuid.uuid4().hex, notebook_id, *row[2:]) for row in rows],
+                        )
+        db.execute("COMMIT")
+
+
 def _gradebook_with_learners(total: int, jobs: int | None) -> tuple[Path, list[str]]:
-    """A course whose gradebook already holds ``total`` graded learners (graded by the kit)."""
+    """A course whose gradebook already holds ``total`` graded learners, and the probes to time.
+
+    One learner is graded by the kit; the other ``total - 1`` are copies of its gradebook rows.
+    """
     root = CACHE / f"prefilled-{total}"
     stamp = root / ".bench-complete"
     if not stamp.exists():
-        print(f"prefilling a gradebook with {total} learners (graded by the kit) ...", flush=True)
-        course = build_course(root, total + 20)
-        probe = sorted(p.name for p in course.submitted_dir.iterdir())[-20:]
-        others = [
-            s for s in sorted(p.name for p in course.submitted_dir.iterdir()) if s not in probe
-        ]
-        for batch in range(0, len(others), 250):
-            _kit_grade(course, jobs, others[batch : batch + 250])
+        print(f"prefilling a gradebook with {total} learners ...", flush=True)
+        course = build_course(root, PROBES + 1)
+        learners = sorted(p.name for p in course.submitted_dir.iterdir())
+        probe, template = learners[:PROBES], learners[PROBES]
+        _kit_grade(course, jobs, [template])
+        _clone_learners(course, template, total - 1)
         (root / "probe.json").write_text(json.dumps(probe))
         stamp.write_text("ok")
     return root, json.loads((root / "probe.json").read_text())
+
+
+def _kernel_starts(count: int) -> dict[str, float]:
+    """Median seconds from ``start_kernel`` to a ready kernel: exec'd, and forked by the zygote."""
+    import asyncio
+    import statistics
+    import tempfile
+
+    from kit.grading.sandbox import Limits, SandboxedKernelManager, start_zygote
+
+    def cpu_seconds(pid: int) -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def once(workdir: Path, zygote) -> tuple[float, float, float]:
+        """Seconds to ready, the kernel process's CPU seconds then, seconds to ``import pandas``."""
+        km = SandboxedKernelManager(limits=Limits(), workdir=workdir, zygote=zygote)
+        started = time.perf_counter()
+        await km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            ready = time.perf_counter() - started
+            cpu = cpu_seconds(km.provisioner.pid)
+            await kc.execute_interactive("import pandas", timeout=60)
+            return ready, cpu, time.perf_counter() - started
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    async def measure(top: Path) -> dict[str, float]:
+        zygote = start_zygote(["pandas"])
+        zygote.wait_ready()
+        try:
+            seconds: dict[str, list[tuple[float, float, float]]] = {"exec": [], "zygote": []}
+            for index in range(count):
+                for name, launch in (("exec", None), ("zygote", zygote)):
+                    workdir = top / f"{name}-{index}"
+                    workdir.mkdir()
+                    seconds[name].append(await once(workdir, launch))
+        finally:
+            zygote.close()
+        return {
+            f"{name}_{measure}": round(statistics.median(v[column] for v in values), 3)
+            for name, values in seconds.items()
+            for column, measure in enumerate(("ready", "cpu", "pandas"))
+        }
+
+    top = Path(tempfile.mkdtemp(prefix="kit-bench-kernels-"))
+    top.chmod(0o755)  # the sandbox uid must be able to walk into its working folder
+    try:
+        return asyncio.run(measure(top))
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,8 +269,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--skip-nbgrader", action="store_true")
     parser.add_argument("--skip-scaling", action="store_true")
+    parser.add_argument(
+        "--kernel-starts", type=int, default=5, help="kernel starts timed per launch path (0: none)"
+    )
     args = parser.parse_args(argv)
     report: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+
+    if args.kernel_starts:
+        starts = _kernel_starts(args.kernel_starts)
+        report["kernel_start_seconds"] = starts
+        for name, label in (("exec", "exec'd"), ("zygote", "forked from the zygote")):
+            print(
+                f"sandboxed kernel, {label} (median of {args.kernel_starts}): ready after "
+                f"{starts[f'{name}_ready']:.3f} s using {starts[f'{name}_cpu']:.2f} s CPU; "
+                f"`import pandas` done after {starts[f'{name}_pandas']:.3f} s",
+                flush=True,
+            )
 
     base = _cached(args.submissions)
     kit_copy = copy_course(base, CACHE / "run-kit")

@@ -3,7 +3,9 @@
 Run by :class:`kit.grading.sandbox.SandboxedKernelManager` as
 ``python -I -S .../_launch.py [options] -- <kernel argv>`` (``python -m kit.grading._launch``
 works too). It uses only the standard library and imports nothing heavy: it sits on the
-critical path of every kernel start.
+critical path of every kernel start. The kernel zygote (:mod:`kit.grading.zygote`) parses the
+same options and calls the same :func:`confine` in each forked child, so both ways of starting
+a kernel go through one sandbox.
 """
 
 from __future__ import annotations
@@ -192,13 +194,21 @@ def probe() -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse(sys.argv[1:] if argv is None else argv)
-    if args.probe:
-        return probe()
-    if not args.command:
-        print("kit.grading._launch: no kernel command after --", file=sys.stderr)
-        return 2
+class ConfinementError(Exception):
+    """The sandbox could not be entered; ``code`` is the exit status to report."""
+
+    def __init__(self, code: int, text: str) -> None:
+        super().__init__(text)
+        self.code = code
+
+
+def confine(args: argparse.Namespace) -> None:
+    """Confine the current process as ``args`` say: what every kernel goes through.
+
+    Shared by :func:`main` (which then execs the kernel) and the zygote's forked children
+    (:mod:`kit.grading.zygote`, which then start the kernel in-process). The process must be
+    single-threaded (unshare and setuid act on the calling thread only).
+    """
     # An oversized write must fail with EFBIG, not kill the writer. Python ignores SIGXFSZ by
     # itself; this covers non-Python kernels and programs started through os.system or a shell
     # (an ignored signal stays ignored over exec; subprocess.Popen resets it for its children).
@@ -223,12 +233,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         os.chdir(args.workdir)
     except PermissionError:
-        print(
+        raise ConfinementError(
+            126,
             f"kit.grading._launch: uid {os.getuid()} cannot enter {args.workdir}; "
             "every parent folder must be searchable (o+x) by the sandbox user",
-            file=sys.stderr,
-        )
-        return 126
+        ) from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    if args.probe:
+        return probe()
+    if not args.command:
+        print("kit.grading._launch: no kernel command after --", file=sys.stderr)
+        return 2
+    try:
+        confine(args)
+    except ConfinementError as error:
+        print(error, file=sys.stderr)
+        return error.code
     os.execv(args.command[0], args.command)
     return 127  # not reached
 

@@ -41,7 +41,15 @@ from kit.course import put_scripts_on_path
 from kit.grading import nbgrader_steps as steps
 from kit.grading.executor import ExecutionOutcome, execute_notebook, fail_cell, is_test_cell
 from kit.grading.intake import MAX_NOTEBOOK_MB, read_submission
-from kit.grading.kernels import Limits, make_kernel_manager, sandbox_status
+from kit.grading.kernels import (
+    Limits,
+    close_zygote,
+    make_kernel_manager,
+    notebook_imports,
+    ready_zygote,
+    sandbox_status,
+    start_kernel_zygote,
+)
 from kit.grading.tamper import (
     NotebookSpec,
     detect_tampering,
@@ -200,6 +208,7 @@ class _Grader:
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-gradebook")
         self.gradebook = None
         self.specs: dict[str, NotebookSpec] = {}
+        self.zygote = None
 
     def _course_limits(self) -> Limits:
         # The course's own per-cell timeout (nbgrader's Execute/ExecutePreprocessor.timeout).
@@ -499,9 +508,16 @@ class _Grader:
     async def run(self) -> GradingRun:
         loop = asyncio.get_running_loop()
         started = time.perf_counter()
+        # Started first: its imports run while the gradebook is opened.
+        self.zygote = start_kernel_zygote(self.sandbox, self._assignment_imports())
+        notes: tuple[str, ...] = ()
         try:
             students = await loop.run_in_executor(self.writer, self._open)
             sandboxed, notes = sandbox_status(self.sandbox)
+            self.zygote, zygote_notes = await loop.run_in_executor(
+                None, ready_zygote, self.zygote, self.sandbox
+            )
+            notes = (*notes, *zygote_notes)
             record_event(
                 self.root,
                 "grading.start",
@@ -526,6 +542,7 @@ class _Grader:
             await asyncio.gather(*(one(s) for s in students))
             await loop.run_in_executor(self.writer, self._close)
         finally:
+            notes = (*notes, *close_zygote(self.zygote))
             self.writer.shutdown(wait=True)
         order = {s: i for i, s in enumerate(students)}
         results.sort(key=lambda r: order[r.student])
@@ -578,6 +595,7 @@ class _Grader:
                             kernel_name=kernel_name,
                             hidden_paths=self._hidden_paths(),
                             sandbox=self.sandbox,
+                            zygote=self.zygote,
                         )
                         outcomes[name] = await execute_notebook(
                             nb,
@@ -600,6 +618,17 @@ class _Grader:
                     detail=f"{type(error).__name__}: {error}"[:300],
                 ),
             )
+
+    def _assignment_imports(self) -> list[str]:
+        """What the instructor's notebooks import: the zygote imports it once for all kernels."""
+        folders = (self.coursedir.source_directory, self.coursedir.release_directory)
+        return notebook_imports(
+            path
+            for folder in folders
+            for path in sorted(
+                Path(self.coursedir.format_path(folder, ".", self.assignment)).glob("*.ipynb")
+            )
+        )
 
     def _hidden_paths(self) -> list[Path]:
         paths = [self.root]

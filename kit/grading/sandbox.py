@@ -5,14 +5,18 @@ through :mod:`kit.grading._launch`, which confines itself and then execs the ker
 kernel runs under a uid of its own, in new network, IPC and mount namespaces (private ``/tmp``,
 the course and the grader's home hidden under empty tmpfs), in its own cgroups, with rlimits.
 Without root it keeps what an unprivileged user namespace allows; :func:`probe_capabilities`
-says which in plain English.
+says which in plain English. Given a :class:`~kit.grading.zygote.Zygote` (:func:`start_zygote`),
+the manager forks the kernel from it instead of exec'ing a new Python; the confinement is the
+launcher's own either way.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import json
+import logging
 import os
 import pwd
 import shutil
@@ -29,6 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+from kit.grading.zygote import Zygote, ZygoteError
 
 __all__ = [
     "Limits",
@@ -36,9 +43,11 @@ __all__ = [
     "SandboxedKernelManager",
     "kill_sandbox",
     "probe_capabilities",
+    "start_zygote",
 ]
 
 LAUNCHER = Path(__file__).with_name("_launch.py")
+log = logging.getLogger("kit.grading")
 
 # A block of uids far from system users, /etc/subuid allocations (newusers stops at 600100000)
 # and systemd's container ranges; each kernel gets one, so kernels cannot touch one another's
@@ -409,6 +418,19 @@ def _kernel_environment(workdir: Path, runtime: Path) -> dict[str, str]:
     }
 
 
+def start_zygote(preload: Sequence[str] = ()) -> Zygote:
+    """Start a kernel zygote (:mod:`kit.grading.zygote`) that also imports ``preload``.
+
+    Its environment is a kernel's, with a scratch HOME of its own: imports run as root must
+    not write into the grader's home, and nothing of the grader's environment is inherited.
+    """
+    scratch = Path(tempfile.mkdtemp(prefix="kit-zygote-"))
+    # debugpy (imported by ipykernel) warns on import about frozen modules; kernels import it
+    # only once their output is captured, the zygote before: keep its stderr quiet.
+    env = {**_kernel_environment(scratch, scratch), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    return Zygote.start(preload=preload, env=env, scratch=scratch)
+
+
 def _chown_tree(top: Path, uid: int, gid: int) -> None:
     os.chown(top, uid, gid, follow_symlinks=False)
     for folder, dirs, files in os.walk(top):
@@ -433,6 +455,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         kernel_name: str = "python3",
         sandbox: bool = True,
         hidden_paths: Sequence[Path] = (),
+        zygote: Zygote | None = None,
         **kwargs: Any,
     ) -> None:
         if sandbox:
@@ -443,6 +466,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.workdir = Path(workdir).resolve()
         self.sandbox = sandbox
         self.hidden_paths = tuple(Path(p) for p in hidden_paths)
+        self.zygote = zygote if sandbox else None
+        # Set by each (re)start: how the kernel is confined, whichever way it is launched.
+        self._launch_options: list[str] = []
+        self._kernel_cmd: list[str] = []
+        self.forked = False  # whether the running kernel came from the zygote
         self.capabilities = probe_capabilities()
         self._resources = _SandboxResources()
         # Safety net for a manager dropped without shutdown; a no-op after a normal cleanup.
@@ -480,8 +508,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw["cwd"] = str(self.workdir)
         kernel_cmd, kw = await super()._async_pre_start_kernel(**kw)
 
-        launcher = [
-            *_launcher_argv(),
+        options = [
             f"--workdir={self.workdir}",
             f"--memory-mb={self.limits.memory_mb}",
             f"--processes={self.limits.processes}",
@@ -492,25 +519,57 @@ class SandboxedKernelManager(AsyncKernelManager):
             _chown_tree(self.workdir, res.uid, res.uid)
             _chown_tree(res.runtime, res.uid, res.uid)
             self.workdir.chmod(0o700)
-            launcher += [f"--uid={res.uid}", f"--gid={res.uid}"]
+            options += [f"--uid={res.uid}", f"--gid={res.uid}"]
         # (Re)made on a restart too if a sweep removed them while the kernel was down.
         have_cgroups = bool(res.cgroups) and all(folder.is_dir() for folder in res.cgroups)
         if self.sandbox and caps.cgroups and not have_cgroups:
             assert self.kernel_id is not None
-            res.cgroups = _make_cgroups(self.kernel_id, self.limits)
-        launcher += [f"--cgroup={folder}" for folder in res.cgroups]
+            # In a thread: cgroup mkdir and the sweep block for milliseconds, and the event
+            # loop is busy with the other kernels' messages meanwhile.
+            res.cgroups = await asyncio.to_thread(_make_cgroups, self.kernel_id, self.limits)
+        options += [f"--cgroup={folder}" for folder in res.cgroups]
         if self.sandbox and caps.network_isolated:
-            launcher.append("--isolate")
-            launcher += [f"--private={path}" for path in PRIVATE_PATHS]
+            options.append("--isolate")
+            options += [f"--private={path}" for path in PRIVATE_PATHS]
             # The grader's home may hold credentials (~/.ssh, tokens) readable by others.
             grader_home = pwd.getpwuid(os.getuid()).pw_dir
             homes = [grader_home] if grader_home != "/" else []
             hidden = [*map(str, self.hidden_paths), *homes, *ALWAYS_HIDDEN]
-            launcher += [f"--hide={path}" for path in hidden]
+            options += [f"--hide={path}" for path in hidden]
             # The Python installation and the kit may sit under a hidden home (pyenv in /root).
             needed = {sys.prefix, sys.base_prefix, str(Path(__file__).parents[1]), res.runtime}
-            launcher += [f"--keep={path}" for path in sorted(map(str, needed))]
-        return [*launcher, "--", *kernel_cmd], kw
+            options += [f"--keep={path}" for path in sorted(map(str, needed))]
+        self._launch_options, self._kernel_cmd = options, list(kernel_cmd)
+        return [*_launcher_argv(), *options, "--", *kernel_cmd], kw
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        """Fork the kernel from the zygote when there is one; exec the launcher otherwise."""
+        self.forked = False
+        zygote = self.zygote
+        if (
+            zygote is None
+            or not zygote.alive
+            or not zygote.can_run(self._kernel_cmd)
+            or not isinstance(self.provisioner, LocalProvisioner)
+        ):
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        try:
+            process = zygote.spawn(
+                launch_options=self._launch_options, kernel_cmd=self._kernel_cmd, env=kw["env"]
+            )
+        except ZygoteError as error:
+            log.warning("zygote failed (%s): kernel started by exec instead", error)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        provisioner = self.provisioner
+        assert provisioner is not None
+        # What LocalProvisioner.launch_kernel records for a Popen; the kernel leads its session.
+        provisioner.process = process
+        provisioner.pid = provisioner.pgid = process.pid
+        provisioner.cwd = kw.get("cwd")
+        self.forked = True
+        self._reconcile_connection_info(provisioner.connection_info)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         if not restart:
@@ -518,7 +577,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             kill_sandbox(self)
         await super()._async_cleanup_resources(restart=restart)
         if not restart:
-            self._resources.release()
+            # rmdir of a cgroup takes milliseconds, more while its killed tasks exit.
+            await asyncio.to_thread(self._resources.release)
 
     def sandbox_pids(self) -> set[int]:
         """Every live process of this sandbox that can be found (cgroup, uid, kernel pid)."""
