@@ -137,8 +137,18 @@ def build_demo(
             chosen[assignment] = simulate_cohort(course, bank, students, plans=fixed)
 
     def autograde() -> None:
+        # kit grade: nbgrader's autograde pipeline, concurrent and sandboxed. Feedback comes
+        # after the instructor's manual grades (the feedback step).
+        from kit.grading import grade_assignment
+
         for assignment in banks:
-            course.autograde(assignment)
+            run = grade_assignment(course_root, assignment, feedback=False)
+            failed = [r for r in run.results if r.status != "graded"]
+            if failed:
+                raise RuntimeError(
+                    f"kit grade {assignment}: "
+                    + "; ".join(f"{r.student}: {r.status} ({r.reason})" for r in failed)
+                )
 
     def grade_by_hand() -> None:
         for assignment, bank in banks.items():

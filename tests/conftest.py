@@ -64,7 +64,7 @@ _ISOLATED_VARIABLES = (
 
 @pytest.fixture(scope="session")
 def graded_course(tmp_path_factory: pytest.TempPathFactory):
-    """The demo course graded by real ``nbgrader autograde``, with designed answers.
+    """The demo course graded by ``kit grade`` (nbgrader's pipeline), with designed answers.
 
     Returns ``(course, plans)`` where ``plans`` maps learner -> answers of the demo assignment.
     For every assignment with an answer bank: learner 0 gives the best answer everywhere,
