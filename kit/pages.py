@@ -45,6 +45,9 @@ PAGE_CSS = """
 .marelan-table tr.dimmed td { color: #9aa5b1; }
 .marelan-nodata { background: #fff8e1; border-left: 5px solid #f0b429; padding: 12px 18px; }
 .marelan-pager { align-items: center; gap: 8px; }
+/* Tab titles in full: ipywidgets gives every tab a fixed, narrow width. */
+.marelan-tabs .lm-TabBar-tab { flex: 0 0 auto !important; max-width: none !important;
+  min-width: 0 !important; padding: 0 14px; }
 .marelan-pager .marelan-page-label { color: #52606d; }
 </style>
 """
