@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL_HOST = "127.0.0.1"
+NAVIGATION_TIMEOUT_MS = 180_000
+ACTION_TIMEOUT_MS = 90_000
 
 
 def playwright_or_skip():
@@ -145,6 +147,11 @@ def chromium_page(sync_playwright, tmp_path: Path, width: int = 1400) -> Iterato
             page = browser.new_page(
                 viewport={"width": width, "height": 1000}, locale="id-ID", accept_downloads=True
             )
+            # A cold Voila page returns only once its kernel has run the notebook: on a busy
+            # shared machine that can take far longer than Playwright's 30 s default. These
+            # tests check behaviour; speed is measured in benchmarks/.
+            page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+            page.set_default_timeout(ACTION_TIMEOUT_MS)
             opened = BrowserPage(page)
             page.on("request", lambda request: opened.requests.append(request.url))
             page.on("websocket", lambda socket_: opened.requests.append(socket_.url))

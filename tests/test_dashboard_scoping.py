@@ -75,12 +75,11 @@ def test_lurah_sees_no_other_unit_in_the_browser(
     ):
         page = browser.page
         page.goto(server.base + "/", wait_until="domcontentloaded")
-        page.wait_for_selector(".widget-dropdown select", timeout=60_000)
-        page.wait_for_selector(".marelan-person-table table", timeout=60_000)
+        page.wait_for_selector(".widget-dropdown select")
+        page.wait_for_selector(".marelan-person-table table")
         page.click(".marelan-tabs .lm-TabBar-tab:has-text('Grafik dan perkembangan')")
         page.wait_for_function(
             "document.querySelectorAll('.marelan-chart .js-plotly-plot').length === 3",
-            timeout=30_000,
         )
         content = page.content()
         save_screenshot(page, "dashboard_manajer_lurah.png")

@@ -422,11 +422,10 @@ def test_item_analysis_in_the_browser(sync_playwright, course_copy, isolated_jup
     ):
         page = browser.page
         page.goto(server.base + "/")
-        page.wait_for_selector(".widget-dropdown select", timeout=90_000)
-        page.wait_for_selector(".marelan-items-view table", timeout=60_000)
+        page.wait_for_selector(".widget-dropdown select")
+        page.wait_for_selector(".marelan-items-view table")
         page.wait_for_function(
             "document.querySelectorAll('.marelan-chart .js-plotly-plot').length === 2",
-            timeout=60_000,
         )
         ready = time.perf_counter()
         assert page.title() == "Analisis Butir Soal"
@@ -448,12 +447,10 @@ def test_item_analysis_in_the_browser(sync_playwright, course_copy, isolated_jup
             "[...document.querySelectorAll("
             f"{json.dumps(difficulty + ' .ytick text')})].map(t => t.textContent)"
             f".includes({json.dumps(second_items[0])})",
-            timeout=30_000,
         )
         page.wait_for_function(
             f"document.querySelector({json.dumps(distribution + ' .gtitle')}).textContent"
             f".endsWith({json.dumps(second)})",
-            timeout=30_000,
         )
         updated = time.perf_counter()
         assert page.locator(".marelan-chart .js-plotly-plot").count() == 2

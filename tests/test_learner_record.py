@@ -330,11 +330,10 @@ def test_record_in_the_browser(
         page = browser.page
         opened = time.perf_counter()
         page.goto(server.base + "/")
-        page.wait_for_selector(".marelan-rapor-evidence table", timeout=90_000)
-        page.wait_for_selector(".widget-dropdown select", timeout=30_000)
+        page.wait_for_selector(".marelan-rapor-evidence table")
+        page.wait_for_selector(".widget-dropdown select")
         page.wait_for_function(
             "document.querySelectorAll('.marelan-chart .js-plotly-plot').length === 2",
-            timeout=60_000,
         )
         ready = time.perf_counter()
 
@@ -376,7 +375,6 @@ def test_record_in_the_browser(
         page.wait_for_function(
             "document.querySelector('.marelan-rapor-evidence h3').textContent"
             f" === {json.dumps(heading)}",
-            timeout=30_000,
         )
         evidence = page.inner_text(".marelan-rapor-evidence")
         cells = report.evidence[

@@ -162,9 +162,9 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
         page = browser.page
         opened = time.perf_counter()
         page.goto(f"{voila_server.base}/voila/render/{DASHBOARD}")
-        page.wait_for_selector(".widget-dropdown select", timeout=60_000)
-        page.wait_for_selector(".marelan-unit-table table", timeout=60_000)
-        page.wait_for_selector(".marelan-person-table table", timeout=60_000)
+        page.wait_for_selector(".widget-dropdown select")
+        page.wait_for_selector(".marelan-unit-table table")
+        page.wait_for_selector(".marelan-person-table table")
         ready = time.perf_counter()
 
         assert page.title() == "Dasbor Kompetensi Digital ASN Marelan"
@@ -183,7 +183,6 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
         _open_tab(page, "Grafik dan perkembangan")
         page.wait_for_function(
             "document.querySelectorAll('.marelan-chart .js-plotly-plot').length === 3",
-            timeout=30_000,
         )
         legend = page.inner_text(".marelan-jp-trend")
         assert all(names[code] in legend for code in {r["unit"] for r in roster.values()})
@@ -238,7 +237,7 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
 
         # The Excel download is made in the kernel and saved by the browser, for PPS only.
         page.click(".marelan-manager-dashboard button:has-text('Unduh laporan Excel')")
-        page.wait_for_selector(".marelan-download a[download]", timeout=60_000)
+        page.wait_for_selector(".marelan-download a[download]")
         with page.expect_download() as download_info:
             page.click(".marelan-download a[download]")
         download = download_info.value
@@ -252,7 +251,6 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
         _open_tab(page, "Grafik dan perkembangan")
         page.wait_for_function(
             "document.querySelectorAll('.marelan-jp-trend .scatterlayer .trace').length === 1",
-            timeout=30_000,
         )
         assert names["KEC"] not in page.inner_text(".marelan-jp-trend")
         _open_tab(page, "Penghargaan dan kebutuhan pelatihan")
@@ -261,7 +259,7 @@ def test_dashboard_in_the_browser(sync_playwright, voila_server, demo_course, tm
 
         # Voila's other page (the list of dashboards) must stay local too.
         page.goto(f"{voila_server.base}/")
-        page.wait_for_selector(f"text={DASHBOARD}", timeout=30_000)
+        page.wait_for_selector(f"text={DASHBOARD}")
         requests = browser.requests
 
     assert foreign_requests(requests) == [], "the dashboard must not contact any other host"
