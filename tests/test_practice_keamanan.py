@@ -4,7 +4,6 @@ numbers typed into the checker."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import datetime as dt
 import hashlib
@@ -15,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -33,7 +31,7 @@ from kit.datasets.security import (
 from kit.nip import mask_nip
 from kit.organisation import KELURAHAN
 from kit.practice.core import Question, ____
-from kit.practice.learner_build import is_selftest_cell
+from tests.practice_harness import lesson_example_namespace, mistake_cases, solution_answer
 
 QUESTIONS: dict[str, Question] = {
     name: getattr(lesson, name)
@@ -260,12 +258,7 @@ def test_answer_for_other_data_is_rejected(name):
 
 @pytest.mark.parametrize(
     ("name", "index"),
-    [
-        (name, i)
-        for name, q in sorted(QUESTIONS.items())
-        for i, mistake in enumerate(q.mistakes)
-        if mistake.wrong is not None
-    ],
+    mistake_cases(QUESTIONS),
 )
 def test_each_typical_wrong_value_is_rejected_with_its_own_message(name, index):
     q = QUESTIONS[name]
@@ -275,14 +268,7 @@ def test_each_typical_wrong_value_is_rejected_with_its_own_message(name, index):
 
 @pytest.fixture(scope="module")
 def lesson_namespace() -> dict[str, object]:
-    """The variables the lesson's example cells build (exercise and self-test cells left out)."""
-    nb = nbformat.read(LESSON, as_version=4)
-    namespace: dict[str, object] = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code" or is_selftest_cell(cell) or ".check(" in cell.source:
-            continue
-        exec(cell.source, namespace)
-    return namespace
+    return lesson_example_namespace(LESSON)
 
 
 @pytest.mark.parametrize("name", sorted(QUESTIONS))
@@ -290,10 +276,7 @@ def test_solution_code_produces_an_accepted_answer_from_the_lessons_variables(
     name, lesson_namespace
 ):
     q = QUESTIONS[name]
-    namespace = dict(lesson_namespace)
-    exec(q.solution_code, namespace)
-    answer_name = ast.parse(q.solution_code).body[-1].targets[0].id
-    q.assert_check_passed(namespace[answer_name])
+    q.assert_check_passed(solution_answer(q, lesson_namespace))
 
 
 def test_lesson_values_match_the_checker(lesson_namespace):

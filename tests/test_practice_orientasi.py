@@ -9,7 +9,6 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 import yaml
@@ -22,8 +21,8 @@ from kit.datasets.weekly_complaints import FIRST_TICKET, WEEKDAYS
 from kit.messages import message
 from kit.organisation import KELURAHAN
 from kit.practice.core import Question, ____
-from kit.practice.learner_build import is_selftest_cell
 from kit.rewards import load_rules
+from tests.practice_harness import lesson_example_namespace, mistake_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = ROOT / "courses" / "01_orientasi" / "01_orientasi.ipynb"
@@ -170,14 +169,7 @@ def test_learning_hours_facts_agree_with_their_sources(monkeypatch):
 
 @pytest.fixture(scope="module")
 def lesson_namespace() -> dict[str, object]:
-    """The variables the lesson's example cells build (exercise and self-test cells left out)."""
-    nb = nbformat.read(LESSON, as_version=4)
-    namespace: dict[str, object] = {}
-    for cell in nb.cells:
-        if cell.cell_type != "code" or is_selftest_cell(cell) or ".check(" in cell.source:
-            continue
-        exec(cell.source, namespace)
-    return namespace
+    return lesson_example_namespace(LESSON)
 
 
 def test_lesson_variables_match_the_checker(lesson_namespace):
@@ -202,12 +194,7 @@ def test_solution_code_produces_an_accepted_answer_from_the_lessons_variables(
 
 @pytest.mark.parametrize(
     ("name", "index"),
-    [
-        (name, i)
-        for name, q in sorted(QUESTIONS.items())
-        for i, mistake in enumerate(q.mistakes)
-        if mistake.wrong is not None
-    ],
+    mistake_cases(QUESTIONS),
 )
 def test_each_typical_wrong_value_is_rejected_with_its_own_message(name, index):
     q = QUESTIONS[name]

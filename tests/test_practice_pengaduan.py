@@ -3,7 +3,6 @@ expected values from the data rather than from numbers typed into the checker.""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 from collections import Counter
 from collections.abc import Callable
@@ -16,6 +15,7 @@ import kit.practice.pengaduan as lesson
 from kit.datasets import DEFAULT_SEED, load
 from kit.practice.core import Question, ____
 from kit.workdays import holidays, working_days_between
+from tests.practice_harness import mistake_cases, solution_answer
 
 QUESTIONS: dict[str, Question] = {
     name: getattr(lesson, name)
@@ -141,19 +141,12 @@ def test_solution_code_produces_an_accepted_answer(name):
         "working_days_between": working_days_between,
         "TANGGAL_ACUAN": lesson.TANGGAL_ACUAN,
     }
-    exec(q.solution_code, namespace)
-    answer_name = ast.parse(q.solution_code).body[-1].targets[0].id
-    q.assert_check_passed(namespace[answer_name])
+    q.assert_check_passed(solution_answer(q, namespace))
 
 
 @pytest.mark.parametrize(
     ("name", "index"),
-    [
-        (name, i)
-        for name, q in sorted(QUESTIONS.items())
-        for i, mistake in enumerate(q.mistakes)
-        if mistake.wrong is not None
-    ],
+    mistake_cases(QUESTIONS),
 )
 def test_each_typical_wrong_value_is_rejected_with_its_own_message(name, index):
     """A typical wrong value must differ from the right one; predicates are tested below."""

@@ -22,7 +22,7 @@ from kit.datasets import DEFAULT_SEED, available, load
 from kit.datasets import office_sheets as sheets
 from kit.organisation import KELURAHAN
 from kit.practice.core import Question, ____
-from kit.practice.learner_build import is_selftest_cell
+from tests.practice_harness import lesson_example_namespace, mistake_cases
 
 QUESTIONS: dict[str, Question] = {
     name: getattr(lesson, name)
@@ -291,12 +291,7 @@ def test_answer_for_other_data_is_rejected(name, answers):
 
 @pytest.mark.parametrize(
     ("name", "index"),
-    [
-        (name, i)
-        for name, q in sorted(QUESTIONS.items())
-        for i, mistake in enumerate(q.mistakes)
-        if mistake.wrong is not None
-    ],
+    mistake_cases(QUESTIONS),
 )
 def test_each_typical_wrong_value_is_rejected_with_its_own_message(name, index):
     q = QUESTIONS[name]
@@ -320,15 +315,10 @@ def lesson_namespace(tmp_path_factory: pytest.TempPathFactory) -> dict[str, obje
     """The variables the lesson's example cells build (exercise and self-test cells left out)."""
     import os
 
-    nb = nbformat.read(LESSON, as_version=4)
-    namespace: dict[str, object] = {}
     here = Path.cwd()
     os.chdir(tmp_path_factory.mktemp("lesson"))  # the lesson writes its practice files here
     try:
-        for cell in nb.cells:
-            if cell.cell_type != "code" or is_selftest_cell(cell) or ".check(" in cell.source:
-                continue
-            exec(cell.source, namespace)
+        namespace = lesson_example_namespace(LESSON)
         namespace["folder_latihan"] = Path.cwd() / namespace["folder_latihan"]
         namespace["berkas"] = {k: Path.cwd() / v for k, v in namespace["berkas"].items()}
     finally:

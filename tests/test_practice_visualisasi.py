@@ -24,6 +24,7 @@ from kit.datasets import DEFAULT_SEED, load
 from kit.messages import message
 from kit.practice.core import Question, ____
 from kit.practice.learner_build import is_selftest_cell
+from tests.practice_harness import mistake_cases
 
 QUESTIONS: dict[str, Question] = {
     name: getattr(lesson, name)
@@ -197,12 +198,7 @@ def test_answer_for_other_data_is_rejected(name):
 
 @pytest.mark.parametrize(
     ("name", "index"),
-    [
-        (name, i)
-        for name, q in sorted(QUESTIONS.items())
-        for i, mistake in enumerate(q.mistakes)
-        if mistake.wrong is not None
-    ],
+    mistake_cases(QUESTIONS),
 )
 def test_each_typical_wrong_value_is_rejected_with_its_own_message(name, index):
     q = QUESTIONS[name]
