@@ -1,7 +1,7 @@
 """`make bench`: time the manager dashboard in a real browser at 2,000 learners, and its memory.
 
 A synthetic course (``benchmarks.synthetic``, cached under ``build/bench``) is served with
-``kit.serve.voila_command`` on ``voila_apps/dashboard_manajer.ipynb``, opened as the camat (who sees
+``kit.apps.voila_command`` on ``voila_apps/dashboard_manajer.ipynb``, opened as the camat (who sees
 the whole kecamatan) in headless Chromium driven by Playwright, twice:
 
 - cold: Voila without a kernel pool; the page starts its kernel on request;
@@ -39,10 +39,12 @@ if not __package__:  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.synthetic import SCHEMA_VERSION, ensure_course  # noqa: E402
-from kit import serve  # noqa: E402
+from kit.apps import serve  # noqa: E402
 from kit.competency import CompetencyFramework  # noqa: E402
-from kit.organisation import unit_names  # noqa: E402
-from kit.project import project_root  # noqa: E402
+from kit.core import (
+    project_root,  # noqa: E402
+    unit_names,  # noqa: E402
+)
 
 __all__ = ["main"]
 

@@ -1,7 +1,7 @@
 """`make bench`: ``kit grade`` against ``nbgrader autograde`` on copies of one course.
 
 A course with the real assignment ``tugas03_pengaduan`` and N varied submissions (the answer
-bank of ``kit.cohort``) is built once (cached under ``build/bench/grade``); one copy is graded by
+bank of ``kit.demo``) is built once (cached under ``build/bench/grade``); one copy is graded by
 ``nbgrader autograde``, another by ``kit grade``, in the same run, and their per-cell scores must
 be identical. Then the kit's time per submission is measured with 50 and with 1,000 learners
 already in the gradebook (the other learners' rows are bulk-copied in SQL), and the start time
@@ -28,9 +28,9 @@ from pathlib import Path
 if not __package__:  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kit.cohort import load_answer_bank, simulate_cohort  # noqa: E402
+from kit.core import project_root  # noqa: E402
 from kit.course import Course, nbgrader_env  # noqa: E402
-from kit.project import project_root  # noqa: E402
+from kit.demo import load_answer_bank, simulate_cohort  # noqa: E402
 
 __all__ = ["build_course", "copy_course", "cell_scores", "main", "ASSIGNMENT"]
 
@@ -214,7 +214,7 @@ def _kernel_starts(count: int) -> dict[str, float]:
     import statistics
     import tempfile
 
-    from kit.grading.sandbox import Limits, SandboxedKernelManager, start_zygote
+    from kit.grading import Limits, SandboxedKernelManager, start_zygote
 
     def cpu_seconds(pid: int) -> float:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

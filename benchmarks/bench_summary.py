@@ -1,7 +1,7 @@
 """`make bench`: time the kit's competency and reward summary against ``nbgrader export``.
 
 For each class size a synthetic course in nbgrader's own schema is built once (cached under
-``build/bench``), ``kit.reporting.build_report`` is timed on it, and at one size ``nbgrader
+``build/bench``), ``kit.reports.report.build_report`` is timed on it, and at one size ``nbgrader
 export`` runs on the same gradebook, its totals checked against the kit's per learner and
 assignment. Results are printed as a table and written to ``build/bench/summary.json``.
 
@@ -29,10 +29,10 @@ if not __package__:  # run as a script: make the `benchmarks` package importable
 
 from benchmarks.synthetic import SCHEMA_VERSION, SyntheticCourse, ensure_course  # noqa: E402
 from kit.competency import CompetencyFramework  # noqa: E402
+from kit.core import project_root  # noqa: E402
 from kit.course import Course, NbgraderError, nbgrader_env  # noqa: E402
-from kit.gradebook import read_grades  # noqa: E402
-from kit.project import project_root  # noqa: E402
-from kit.reporting import build_report  # noqa: E402
+from kit.grading import read_grades  # noqa: E402
+from kit.reports import build_report  # noqa: E402
 
 __all__ = ["main", "export_totals", "kit_totals", "compare_totals"]
 

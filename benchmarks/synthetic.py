@@ -4,7 +4,7 @@ nbgrader's own ``Gradebook`` creates the database (through its alembic migration
 assignments, notebooks and cells; the per-submission rows (submissions, grades, comments) are then
 inserted with plain SQL in one transaction, shaped as ``nbgrader autograde`` and the formgrader
 leave them. The course also gets tagged source notebooks, a roster, module declarations, outside
-learning and managers' confirmations, so ``kit.reporting.build_report`` runs on it end to end.
+learning and managers' confirmations, so ``kit.reports.report.build_report`` runs on it end to end.
 """
 
 from __future__ import annotations
@@ -25,11 +25,9 @@ import pandas as pd
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from kit.competency import TAG_KEY, CompetencyFramework
+from kit.competency import LOG_NAME, TAG_KEY, CompetencyFramework, load_rules
 from kit.course import Course, put_scripts_on_path
-from kit.datasets.people import generate_roster
-from kit.implementation import LOG_NAME
-from kit.rewards import load_rules
+from kit.datasets import generate_roster
 
 __all__ = [
     "COURSE_ID",

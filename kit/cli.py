@@ -9,13 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-from kit.competency import FrameworkError, TagError
-from kit.course import Course, NbgraderError, put_scripts_on_path
-from kit.curriculum import CurriculumError
-from kit.messages import message
-from kit.project import project_root
-from kit.rewards import RuleError
-from kit.roster import RosterError
+from kit.competency import FrameworkError, RuleError, TagError
+from kit.core import message, project_root
+from kit.course import Course, CurriculumError, NbgraderError, put_scripts_on_path
+from kit.people import RosterError
 
 __all__ = ["main"]
 
@@ -25,7 +22,7 @@ def _course(args: argparse.Namespace) -> Course:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
-    from kit.roster import import_roster
+    from kit.people import import_roster
 
     course = _course(args)
     try:
@@ -35,7 +32,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    from kit.audit import record_event
+    from kit.core import record_event
 
     record_event(course.root, "roster.import", file=Path(args.file).resolve(), added=len(added))
     print(message("roster.imported", count=len(added), path=course.roster_path))
@@ -43,7 +40,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from kit.summary import load_summary, unit_table
+    from kit.competency import load_summary, unit_table
 
     summary = load_summary(_course(args))
     if args.json:
@@ -68,8 +65,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from kit.competency import load_summary, unit_table
     from kit.demo import build_demo
-    from kit.summary import load_summary, unit_table
 
     workspace = Path(args.workspace).resolve()
     print(f"Menyiapkan demo di {workspace} / building the demo in {workspace}")
@@ -87,8 +84,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nDemo siap dalam {time.perf_counter() - started:.1f} s / demo ready.")
     if args.no_serve:
         return 0
-    from kit.roster import read_roster
-    from kit.serve import serve_demo
+    from kit.apps import serve_demo
+    from kit.people import read_roster
 
     # On one machine the dashboards are opened as the camat unless KIT_VIEWER says otherwise.
     camat = next(
@@ -113,7 +110,7 @@ def _print_problems(summary: str, problems: list) -> None:
 def cmd_roster_move(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from kit.roster import move_learner
+    from kit.people import move_learner
 
     try:
         since = dt.date.fromisoformat(args.since)
@@ -130,8 +127,8 @@ def cmd_roster_move(args: argparse.Namespace) -> int:
 
 
 def cmd_jp_import(args: argparse.Namespace) -> int:
-    from kit.jp import JpImportError, import_external
-    from kit.roster import read_roster
+    from kit.competency import JpImportError, import_external
+    from kit.people import read_roster
 
     course = _course(args)
     users = [e.username for e in read_roster(course.roster_path)]
@@ -140,7 +137,7 @@ def cmd_jp_import(args: argparse.Namespace) -> int:
     except JpImportError as error:
         print(error, file=sys.stderr)
         return 1
-    from kit.audit import record_event
+    from kit.core import record_event
 
     record_event(course.root, "jp.import", file=Path(args.file).resolve(), added=len(added))
     print(message("jp.imported", count=len(added), path=course.root / "jp_external.csv"))
@@ -148,9 +145,8 @@ def cmd_jp_import(args: argparse.Namespace) -> int:
 
 
 def cmd_implementation(args: argparse.Namespace) -> int:
-    from kit.implementation import ConfirmationError, record_confirmation
-    from kit.rewards import load_rules
-    from kit.roster import read_roster
+    from kit.competency import ConfirmationError, load_rules, record_confirmation
+    from kit.people import read_roster
 
     course = _course(args)
     rules = load_rules(Path(args.rules) if args.rules else None)
@@ -169,7 +165,7 @@ def cmd_implementation(args: argparse.Namespace) -> int:
     except ConfirmationError as error:
         print(error, file=sys.stderr)
         return 1
-    from kit.audit import record_event
+    from kit.core import record_event
 
     record_event(
         course.root,
@@ -191,8 +187,8 @@ def cmd_implementation(args: argparse.Namespace) -> int:
 
 
 def cmd_rewards(args: argparse.Namespace) -> int:
-    from kit.reporting import build_report
-    from kit.rewards import load_rules
+    from kit.competency import load_rules
+    from kit.reports import build_report
 
     rules = load_rules(Path(args.rules) if args.rules else None)
     report = build_report(_course(args), rules=rules, year=args.year)
@@ -217,17 +213,17 @@ def cmd_rewards(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kit.audit import record_event
-    from kit.exports import (
+    from kit.competency import load_rules
+    from kit.core import record_event
+    from kit.people import IdentityMode, PseudonymKeyError, load_pseudonym_key
+    from kit.reports import (
         BadgeIssuer,
+        build_report,
         export_badges,
         export_certificates,
         export_csv,
         export_excel,
     )
-    from kit.privacy import IdentityMode, PseudonymKeyError, load_pseudonym_key
-    from kit.reporting import build_report
-    from kit.rewards import load_rules
 
     course = _course(args)
     mode = IdentityMode(args.identity)
@@ -316,8 +312,7 @@ def cmd_module_check(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from kit.grading import GradingError, grade_assignment
-    from kit.grading.report import ProgressBar, run_to_json, summary_table
+    from kit.grading import GradingError, ProgressBar, grade_assignment, run_to_json, summary_table
 
     if args.jobs is not None and args.jobs < 1:
         print(message("grading.error.bad_jobs"), file=sys.stderr)

@@ -14,10 +14,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kit.cohort import AnswerBank, load_answer_bank, write_submission
-from kit.course import Course
-from kit.gradebook import read_grades
-from kit.project import project_root
+from kit.core.project import project_root
+from kit.course.nbgrader_course import Course
+from kit.demo.cohort import AnswerBank, load_answer_bank, write_submission
+from kit.grading.gradebook import read_grades
 
 ASSESSMENTS = project_root() / "assessments"
 KEY = "kunci"  # submits the instructor's source notebook, solutions and model answers included

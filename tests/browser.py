@@ -1,6 +1,6 @@
 """What the browser tests share: Voila served as ``kit demo`` serves it, and headless Chromium.
 
-Each Voila page is served for real with ``kit.serve.voila_command`` and opened in the system
+Each Voila page is served for real with ``kit.apps.serve.voila_command`` and opened in the system
 Chromium through Playwright; every request the page makes is recorded so a test can prove the
 page stayed on 127.0.0.1.
 """
@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from kit import serve
+from kit.apps import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS_DIR = ROOT / "voila_apps"

@@ -72,7 +72,7 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory):
     question at least once; the remaining learners answer at random.
     """
     from kit.datasets import load
-    from kit.demo import DEMO_ASSIGNMENT, build_demo, demo_banks
+    from kit.demo.workspace import DEMO_ASSIGNMENT, build_demo, demo_banks
 
     # Two assignments keep the shared fixture quick: the demo's own and the innovation project
     # (it feeds the rewards). Every other assignment has its own pipeline test.

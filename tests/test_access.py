@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.access import (
+from kit.course.nbgrader_course import Course
+from kit.people.access import (
     AccessError,
     current_viewer_name,
     resolve_viewer,
     scope_learners,
     write_course_roles,
 )
-from kit.course import Course
-from kit.roster import RosterEntry, write_roster
+from kit.people.roster import RosterEntry, write_roster
 
 ROSTER = [
     RosterEntry("camat", "197001012000011001", "Pak Camat", "KEC", "Camat"),

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from kit.competency import CompetencyFramework, cell_competency_map, mastery_by_learner
-from kit.course import Course
-from kit.gradebook import read_grades
-from kit.project import project_root
+from kit.competency.framework import CompetencyFramework, cell_competency_map, mastery_by_learner
+from kit.core.project import project_root
+from kit.course.nbgrader_course import Course
+from kit.grading.gradebook import read_grades
 from tests.assignment_harness import (
     ASSESSMENTS,
     ASSIGNMENTS,
@@ -76,7 +76,7 @@ def test_release_holds_none_of_the_model_answers(graded: GradedCourse):
 @pytest.mark.slow
 def test_instructor_scores_become_the_implementation_share(graded, tmp_path):
     """Rubric scores recorded as formgrader records them feed INOVASI.IMPLEMENTASI mastery."""
-    from kit.cohort import simulate_manual_grading
+    from kit.demo.cohort import simulate_manual_grading
 
     course, plans, _ = graded
     copy = Course(tmp_path / "course")

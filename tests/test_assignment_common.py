@@ -9,7 +9,7 @@ import nbformat
 import pytest
 import yaml
 
-from kit.course import Course
+from kit.course.nbgrader_course import Course
 from tests.assignment_harness import (
     ASSIGNMENTS,
     BLANK,

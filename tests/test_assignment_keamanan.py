@@ -9,8 +9,8 @@ import re
 import pytest
 import yaml
 
-from kit.competency import CompetencyFramework, cell_competency_map
-from kit.project import project_root
+from kit.competency.framework import CompetencyFramework, cell_competency_map
+from kit.core.project import project_root
 from tests.assignment_harness import (
     ASSESSMENTS,
     ASSIGNMENTS,

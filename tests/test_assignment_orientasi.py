@@ -11,9 +11,9 @@ from collections import Counter
 import pytest
 import yaml
 
-from kit.competency import CompetencyFramework, cell_competency_map
+from kit.competency.framework import CompetencyFramework, cell_competency_map
+from kit.core.project import project_root
 from kit.datasets import load
-from kit.project import project_root
 from tests.assignment_harness import ASSIGNMENTS, GradedCourse, graded_course, release_text
 
 TUGAS = ASSIGNMENTS["tugas01_orientasi"]

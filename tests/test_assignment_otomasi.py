@@ -10,8 +10,8 @@ import nbformat
 import pytest
 import yaml
 
-from kit.competency import CompetencyFramework, cell_competency_map
-from kit.project import project_root
+from kit.competency.framework import CompetencyFramework, cell_competency_map
+from kit.core.project import project_root
 from tests.assignment_harness import (
     ASSESSMENTS,
     ASSIGNMENTS,

@@ -6,13 +6,13 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kit.cohort import load_answer_bank
-from kit.course import Course
+from kit.competency.summary import load_summary, person_table, unit_table
+from kit.core.project import project_root
+from kit.course.nbgrader_course import Course
 from kit.datasets import load
-from kit.demo import DEMO_ASSIGNMENT
-from kit.gradebook import read_grades
-from kit.project import project_root
-from kit.summary import load_summary, person_table, unit_table
+from kit.demo.cohort import load_answer_bank
+from kit.demo.workspace import DEMO_ASSIGNMENT
+from kit.grading.gradebook import read_grades
 
 pytestmark = pytest.mark.slow
 BANK = load_answer_bank(project_root() / "assessments" / "simulation" / f"{DEMO_ASSIGNMENT}.yml")

@@ -11,8 +11,8 @@ import sys
 import nbformat
 import pytest
 
-from kit.authoring import AuthoringError, ModuleNames, programme
-from kit.project import project_root
+from kit.authoring.modules import AuthoringError, ModuleNames, programme
+from kit.core.project import project_root
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from kit.gradebook import read_grades
-from kit.project import project_root
+from kit.core.project import project_root
+from kit.grading.gradebook import read_grades
 
 LEARNERS = 20
 ASSIGNMENTS = 2
@@ -76,7 +76,7 @@ def test_rows_are_shaped_as_nbgrader_leaves_them(synthetic):
 
 
 def test_the_kit_reports_on_the_synthetic_course(synthetic):
-    from kit.reporting import build_report
+    from kit.reports.report import build_report
 
     report = build_report(synthetic.course, year=synthetic.year, courses_dir=synthetic.courses_dir)
     assert len(report.learners) == LEARNERS

@@ -10,8 +10,8 @@ import sys
 import openpyxl
 import pytest
 
-from kit.audit import read_events
-from kit.roster import read_roster
+from kit.core.audit import read_events
+from kit.people.roster import read_roster
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kit.competency import (
+from kit.competency.framework import (
     CompetencyFramework,
     FrameworkError,
     TagError,
@@ -16,7 +16,7 @@ from kit.competency import (
     mastery_by_learner,
     mastery_by_unit,
 )
-from kit.project import project_root
+from kit.core.project import project_root
 
 FRAMEWORK_OK = """
 version: "t1"

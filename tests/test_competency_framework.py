@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from kit.competency import (
+from kit.competency.framework import (
     ASN_LEVELS,
     PILLARS,
     CompetencyFramework,
@@ -16,7 +16,7 @@ from kit.competency import (
     FrameworkError,
     cell_competency_map,
 )
-from kit.project import project_root
+from kit.core.project import project_root
 
 ORIGINAL_CODES = ["DATA.OLAH", "DATA.ANALISIS", "LAYANAN.PENGADUAN", "KOMUNIKASI.REKOMENDASI"]
 

@@ -7,14 +7,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kit import dashboard
-from kit.competency import CompetencyFramework, mastery_by_learner, mastery_by_unit
-from kit.dashboard import ALL_UNITS, ManagerDashboard, manager_dashboard
-from kit.gradebook import GRADE_COLUMNS
-from kit.organisation import load_units
-from kit.pages import html_table
-from kit.snapshot import CourseSnapshot
-from kit.summary import CourseSummary
+from kit.apps import dashboard
+from kit.apps.dashboard import ALL_UNITS, ManagerDashboard, manager_dashboard
+from kit.apps.pages import html_table
+from kit.competency.framework import CompetencyFramework, mastery_by_learner, mastery_by_unit
+from kit.competency.summary import CourseSummary
+from kit.core.organisation import load_units
+from kit.grading.gradebook import GRADE_COLUMNS
+from kit.reports.snapshot import CourseSnapshot
 
 LEARNERS = [
     # username, unit, name, points on test_olah (of 2), points on test_aduan (of 3); None: absent

@@ -7,14 +7,14 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from kit.course import Course
-from kit.dashboard import ManagerDashboard, jp_trend_chart, level_chart, manager_dashboard
-from kit.dates import MONTHS
-from kit.organisation import unit_names
-from kit.reporting import build_report
-from kit.rewards import load_rules
-from kit.roster import read_roster
-from kit.trends import monthly_jp, monthly_scores
+from kit.apps.dashboard import ManagerDashboard, jp_trend_chart, level_chart, manager_dashboard
+from kit.competency.rewards import load_rules
+from kit.core.dates import MONTHS
+from kit.core.organisation import unit_names
+from kit.course.nbgrader_course import Course
+from kit.people.roster import read_roster
+from kit.reports.report import build_report
+from kit.reports.trends import monthly_jp, monthly_scores
 
 pytestmark = pytest.mark.slow
 

@@ -9,11 +9,11 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from kit.course import Course
-from kit.dashboard import ManagerDashboard, manager_dashboard
-from kit.exports.excel import HEADER_ROW, SHEETS
-from kit.reporting import build_report
-from kit.roster import read_roster
+from kit.apps.dashboard import ManagerDashboard, manager_dashboard
+from kit.course.nbgrader_course import Course
+from kit.people.roster import read_roster
+from kit.reports.excel import HEADER_ROW, SHEETS
+from kit.reports.report import build_report
 
 pytestmark = pytest.mark.slow
 
@@ -117,7 +117,7 @@ def test_camat_sees_every_unit(scoped):
 
 
 def test_hr_sees_full_nip_on_the_page_and_in_the_workbook(demo_course, monkeypatch):
-    from kit.demo import DEMO_HR
+    from kit.demo.workspace import DEMO_HR
 
     monkeypatch.setenv("KIT_COURSE_DIR", str(demo_course.root))
     people = read_roster(demo_course.roster_path)

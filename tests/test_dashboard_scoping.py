@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kit.dashboard import manager_dashboard
-from kit.roster import read_roster
+from kit.apps.dashboard import manager_dashboard
+from kit.people.roster import read_roster
 from tests.browser import APPS_DIR, chromium_page, foreign_requests, save_screenshot, served_voila
 
 pytestmark = pytest.mark.slow

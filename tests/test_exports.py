@@ -1,4 +1,4 @@
-"""HR exports (Excel, CSV, Open Badges 2.0, certificates) and identity handling (kit.privacy)."""
+"""HR exports (Excel, CSV, Open Badges 2.0, certificates) and identity handling (kit.people)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kit.exports import BadgeIssuer, export_badges, export_certificates, export_csv, export_excel
-from kit.exports.badges import MANIFEST, PUBLIC_DIR, badge_document_errors
-from kit.exports.csv import CSV_FILES, read_export_csv
-from kit.exports.excel import HEADER_ROW, SHEETS
-from kit.nip import format_nip
-from kit.privacy import (
+from kit.people.nip import format_nip
+from kit.people.privacy import (
     KEY_ENV,
     IdentityMode,
     PseudonymKeyError,
@@ -29,7 +25,11 @@ from kit.privacy import (
     load_pseudonym_key,
     pseudonym,
 )
-from kit.reporting import HrReport, ReportMeta
+from kit.reports import BadgeIssuer, export_badges, export_certificates, export_csv, export_excel
+from kit.reports.badges import MANIFEST, PUBLIC_DIR, badge_document_errors
+from kit.reports.csv import CSV_FILES, read_export_csv
+from kit.reports.excel import HEADER_ROW, SHEETS
+from kit.reports.report import HrReport, ReportMeta
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 KEY = bytes(range(32))

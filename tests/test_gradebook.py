@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from nbgrader.api import Gradebook
 
-from kit.course import put_scripts_on_path
-from kit.gradebook import read_grades
+from kit.course.nbgrader_course import put_scripts_on_path
+from kit.grading.gradebook import read_grades
 
 
 @pytest.fixture

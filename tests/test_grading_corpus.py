@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from kit.course import Course
+from kit.course.nbgrader_course import Course
 from kit.grading import Limits, grade_assignment
 from kit.grading.kernels import sandbox_status
 
@@ -466,7 +466,7 @@ def test_honest_answers_are_not_flagged_and_feedback_is_indonesian(corpus_run):
 
 
 def test_audit_events_carry_statuses_and_flags(corpus_run):
-    from kit.audit import read_events
+    from kit.core.audit import read_events
 
     course, run, _ = corpus_run
     done = [e for e in read_events(course.root) if e["event"] == "grading.done"][-1]
@@ -477,8 +477,8 @@ def test_audit_events_carry_statuses_and_flags(corpus_run):
 
 def test_instructors_item_analysis_shows_the_flags_and_not_gradable(corpus_run):
     """What the grader recorded is what the instructor's page lists, in Indonesian."""
-    from kit.audit import read_events
-    from kit.item_analysis import flag_label, latest_grading_run, status_label
+    from kit.apps.item_analysis import flag_label, latest_grading_run, status_label
+    from kit.core.audit import read_events
 
     course, run, _ = corpus_run
     latest = latest_grading_run(read_events(course.root), ASSIGNMENT)

@@ -1,6 +1,6 @@
 """`kit grade` on a real assignment: same scores as `nbgrader autograde`, and nothing lost.
 
-Six learners of ``tugas03_pengaduan`` (answer bank of ``kit.cohort``) in copies of one course:
+Six learners of ``tugas03_pengaduan`` (answer bank of ``kit.demo.cohort``) in copies of one course:
 equivalence with nbgrader, two concurrent runs, SIGKILL mid-run and re-run, regrade after a
 manual grade, and nbgrader's own feedback and export commands on the result.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.bench_grade import ASSIGNMENT, build_course, cell_scores, copy_course
-from kit.course import Course, nbgrader_env
+from kit.course.nbgrader_course import Course, nbgrader_env
 
 pytestmark = pytest.mark.slow
 LEARNERS = 6

@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from kit.implementation import (
+from kit.competency.implementation import (
     ConfirmationError,
     latest_confirmations,
     read_confirmations,
     record_confirmation,
 )
-from kit.rewards import load_rules
-from kit.roster import RosterEntry
+from kit.competency.rewards import load_rules
+from kit.people.roster import RosterEntry
 
 RULES = load_rules()
 ROSTER = [

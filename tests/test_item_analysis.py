@@ -16,11 +16,7 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-from kit.access import write_course_roles
-from kit.audit import read_events, record_event
-from kit.course import Course
-from kit.gradebook import GRADE_COLUMNS, read_grades
-from kit.item_analysis import (
+from kit.apps.item_analysis import (
     GRADING_FLAGS,
     GRADING_STATUSES,
     LEVEL_CUES,
@@ -37,7 +33,11 @@ from kit.item_analysis import (
     score_distribution,
     status_label,
 )
-from kit.roster import read_roster
+from kit.core.audit import read_events, record_event
+from kit.course.nbgrader_course import Course
+from kit.grading.gradebook import GRADE_COLUMNS, read_grades
+from kit.people.access import write_course_roles
+from kit.people.roster import read_roster
 from tests.browser import APPS_DIR, chromium_page, foreign_requests, save_screenshot, served_voila
 
 APP = APPS_DIR / "analisis_butir.ipynb"

@@ -7,8 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kit.curriculum import CurriculumError, Module, load_modules
-from kit.jp import (
+from kit.competency.jp import (
     ExternalRecord,
     JpImportError,
     import_external,
@@ -17,7 +16,8 @@ from kit.jp import (
     module_completions,
     read_external,
 )
-from kit.project import project_root
+from kit.core.project import project_root
+from kit.course.curriculum import CurriculumError, Module, load_modules
 
 TODAY = dt.date(2026, 11, 29)
 HEADER = "username,tanggal_mulai,tanggal_selesai,penyelenggara,judul,jp,jenis\n"

@@ -19,10 +19,8 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-from kit.charts import LEVEL_COLOURS
-from kit.competency import CompetencyFramework
-from kit.curriculum import load_modules
-from kit.learner_record import (
+from kit.apps.charts import LEVEL_COLOURS
+from kit.apps.learner_record import (
     LearnerRecordView,
     jp_figure,
     learner_record,
@@ -30,9 +28,11 @@ from kit.learner_record import (
     next_module,
     record_for,
 )
-from kit.project import project_root
-from kit.reporting import build_report
-from kit.rewards import load_rules
+from kit.competency.framework import CompetencyFramework
+from kit.competency.rewards import load_rules
+from kit.core.project import project_root
+from kit.course.curriculum import load_modules
+from kit.reports.report import build_report
 from tests.browser import (
     APPS_DIR,
     ARTIFACTS,
@@ -174,7 +174,7 @@ def test_unknown_viewer_gets_a_message_and_no_data(demo_course, report, viewer):
 
 
 def test_course_without_gradebook_gets_a_message(tmp_path):
-    from kit.course import Course
+    from kit.course.nbgrader_course import Course
 
     page = learner_record("siapa.saja", Course(tmp_path / "kosong"))
     assert "Data kursus belum tersedia" in page.value

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from kit.authoring import check_module
-from kit.curriculum import load_modules
-from kit.project import project_root
+from kit.authoring.modules import check_module
+from kit.core.project import project_root
+from kit.course.curriculum import load_modules
 
 MODULES = [m.id for m in load_modules(project_root() / "courses")]
 

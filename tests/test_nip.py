@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from kit.messages import message
-from kit.nip import NipError, mask_nip, parse_nip
+from kit.core.messages import message
+from kit.people.nip import NipError, mask_nip, parse_nip
 
 TODAY = dt.date(2026, 11, 29)
 

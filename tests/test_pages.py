@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.pages import PagedTable, html_table, percent_text
+from kit.apps.pages import PagedTable, html_table, percent_text
 
 NAMES = [f"Pegawai {i:03d}" for i in range(1, 61)]
 

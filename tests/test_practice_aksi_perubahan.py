@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 import kit.practice.aksi_perubahan as lesson
+from kit.core.organisation import KELURAHAN
+from kit.core.workdays import holidays
 from kit.datasets import DEFAULT_SEED, load
-from kit.organisation import KELURAHAN
 from kit.practice.core import Question, ____
-from kit.workdays import holidays
 from tests.practice_harness import lesson_example_namespace, mistake_cases, solution_answer
 
 QUESTIONS: dict[str, Question] = {
@@ -38,7 +38,7 @@ def indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KIT_LANG", raising=False)
 
 
-# -- independent computations: plain Python, day by day, no kit.workdays and no groupby ---------
+# -- independent computations: plain Python, day by day, no kit.core and no groupby ---------
 
 HOLIDAYS = {date.fromisoformat(str(day)) for day in holidays()}
 START = lesson.TANGGAL_PERUBAHAN.date()

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 import kit.practice.keamanan as lesson
+from kit.core.organisation import KELURAHAN
 from kit.datasets import DEFAULT_SEED, available, load
 from kit.datasets.security import (
     AMBANG_PHISHING,
@@ -28,8 +29,7 @@ from kit.datasets.security import (
     generate_messages,
     generate_residents,
 )
-from kit.nip import mask_nip
-from kit.organisation import KELURAHAN
+from kit.people.nip import mask_nip
 from kit.practice.core import Question, ____
 from tests.practice_harness import lesson_example_namespace, mistake_cases, solution_answer
 

@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 
 import kit.practice.keputusan as lesson
+from kit.core.organisation import load_units
+from kit.core.workdays import holidays
 from kit.datasets import DEFAULT_SEED, available, load
 from kit.datasets.services import BUDGET_PROGRAMS, SERVICES, generate_budget, generate_queue
-from kit.organisation import load_units
 from kit.practice.core import Question, ____
-from kit.workdays import holidays
 from tests.practice_harness import lesson_example_namespace, mistake_cases, solution_answer
 
 QUESTIONS: dict[str, Question] = {
@@ -383,7 +383,7 @@ def test_soal_5_rows_by_their_labels(anggaran):
 
 
 def test_messages_of_the_lesson_exist_in_both_languages():
-    from kit.messages import message
+    from kit.core.messages import message
 
     keys = {m.message for q in QUESTIONS.values() for m in q.mistakes}
     for key in keys | {"practice.m07_keputusan.rows_extra", "practice.m07_keputusan.rows_missing"}:

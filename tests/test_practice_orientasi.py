@@ -14,14 +14,14 @@ import pytest
 import yaml
 
 import kit.practice.orientasi as lesson
+from kit.competency.rewards import load_rules
+from kit.core.messages import message
+from kit.core.organisation import KELURAHAN
 from kit.datasets import DEFAULT_SEED, available, load
 from kit.datasets.complaints import CATEGORIES
 from kit.datasets.training import WORKSHOPS
 from kit.datasets.weekly_complaints import FIRST_TICKET, WEEKDAYS
-from kit.messages import message
-from kit.organisation import KELURAHAN
 from kit.practice.core import Question, ____
-from kit.rewards import load_rules
 from tests.practice_harness import lesson_example_namespace, mistake_cases
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,6 +19,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 import kit.practice.otomasi as lesson
+from kit.core.messages import message
+from kit.core.organisation import KELURAHAN
+from kit.core.workdays import holidays
 from kit.datasets import DEFAULT_SEED, load
 from kit.datasets.office_letters import (
     ACARA_RAPAT,
@@ -29,11 +32,8 @@ from kit.datasets.office_letters import (
     SAPAAN,
     generate_invitations,
 )
-from kit.messages import message
-from kit.organisation import KELURAHAN
 from kit.practice.core import Question, ____
 from kit.practice.learner_build import is_selftest_cell
-from kit.workdays import holidays
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = ROOT / "courses" / "05_otomasi" / "05_otomasi.ipynb"

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import kit.practice.pengaduan as lesson
+from kit.core.workdays import holidays, working_days_between
 from kit.datasets import DEFAULT_SEED, load
 from kit.practice.core import Question, ____
-from kit.workdays import holidays, working_days_between
 from tests.practice_harness import mistake_cases, solution_answer
 
 QUESTIONS: dict[str, Question] = {
@@ -30,7 +30,7 @@ def indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KIT_LANG", raising=False)
 
 
-# -- independent computations: plain Python, no kit.workdays, no value_counts ------------------
+# -- independent computations: plain Python, no kit.core, no value_counts ------------------
 
 HOLIDAYS = {date.fromisoformat(str(day)) for day in holidays()}
 

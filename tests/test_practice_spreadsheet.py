@@ -18,9 +18,9 @@ import pytest
 import yaml
 
 import kit.practice.spreadsheet as lesson
+from kit.core.organisation import KELURAHAN
 from kit.datasets import DEFAULT_SEED, available, load
 from kit.datasets import office_sheets as sheets
-from kit.organisation import KELURAHAN
 from kit.practice.core import Question, ____
 from tests.practice_harness import lesson_example_namespace, mistake_cases
 

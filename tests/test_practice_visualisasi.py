@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 import kit.practice.visualisasi as lesson
+from kit.core.messages import message
 from kit.datasets import DEFAULT_SEED, load
-from kit.messages import message
 from kit.practice.core import Question, ____
 from kit.practice.learner_build import is_selftest_cell
 from tests.practice_harness import mistake_cases

@@ -9,12 +9,12 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from kit.course import Course, put_scripts_on_path
-from kit.implementation import record_confirmation
-from kit.jp import ExternalRecord, write_external
-from kit.reporting import build_report
-from kit.rewards import load_rules
-from kit.roster import RosterEntry, move_learner, write_roster
+from kit.competency.implementation import record_confirmation
+from kit.competency.jp import ExternalRecord, write_external
+from kit.competency.rewards import load_rules
+from kit.course.nbgrader_course import Course, put_scripts_on_path
+from kit.people.roster import RosterEntry, move_learner, write_roster
+from kit.reports.report import build_report
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 RULES = load_rules()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from kit.rewards import RuleError, compute_standing, load_rules
+from kit.competency.rewards import RuleError, compute_standing, load_rules
 
 RULES = load_rules()
 

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from kit.gradebook import read_students
-from kit.roster import RosterError, import_roster, parse_roster_csv, read_roster
+from kit.grading.gradebook import read_students
+from kit.people.roster import RosterError, import_roster, parse_roster_csv, read_roster
 
 TODAY = dt.date(2026, 11, 29)
 HEADER = "username,nip,nama,unit,jabatan,email\n"

@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from kit import snapshot as snapshot_module
-from kit.course import Course
-from kit.reporting import build_report
-from kit.snapshot import CACHE_DIR, CACHE_NAME, course_fingerprint, course_snapshot
+from kit.course.nbgrader_course import Course
+from kit.reports import snapshot as snapshot_module
+from kit.reports.report import build_report
+from kit.reports.snapshot import CACHE_DIR, CACHE_NAME, course_fingerprint, course_snapshot
 
 pytestmark = pytest.mark.slow
 

@@ -1,6 +1,6 @@
 """The Voila apps: stored thin and clean, executed against the demo course, served for real.
 
-The browser test serves ``voila_apps/`` with ``kit.serve.voila_command`` exactly as ``kit demo``
+The browser test serves ``voila_apps/`` with ``kit.apps.voila_command`` exactly as ``kit demo``
 does, opens the manager dashboard in headless Chromium, filters by unit, and checks that the page
 asked nothing of any host but 127.0.0.1.
 """
@@ -17,9 +17,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from kit import serve
-from kit.organisation import unit_names
-from kit.reporting import build_report
+from kit.apps import serve
+from kit.core.organisation import unit_names
+from kit.reports.report import build_report
 from tests.browser import (
     APPS_DIR,
     ARTIFACTS,
@@ -88,7 +88,7 @@ def test_dashboard_without_a_course_shows_the_friendly_message(
     assert "Traceback" not in state
 
 
-# --- kit.serve -------------------------------------------------------------------------------
+# --- kit.apps.serve -------------------------------------------------------------------------------
 
 
 def test_voila_command_is_local_fixed_port_and_allowlisted():
@@ -283,7 +283,7 @@ def _open_tab(page, title: str) -> None:
 def _standing_units(workbook_path: Path) -> list[str]:
     from openpyxl import load_workbook
 
-    from kit.exports.excel import HEADER_ROW, SHEETS
+    from kit.reports.excel import HEADER_ROW, SHEETS
 
     sheet = load_workbook(workbook_path)[SHEETS[3]]
     header = [cell.value for cell in sheet[HEADER_ROW]]

@@ -11,9 +11,27 @@ import pkgutil
 from collections.abc import Callable
 from functools import cache
 
+import lazy_loader as _lazy
 import pandas as pd
 
-__all__ = ["load", "available", "DEFAULT_SEED"]
+# Constants and helpers that lessons and checkers share with the generators that use them.
+__getattr__, __dir__, _shared = _lazy.attach(
+    __name__,
+    submod_attrs={
+        "complaints": ["CHANNELS", "STATUSES"],
+        "office_letters": ["BULAN", "BULAN_ROMAWI", "HARI", "SAPAAN"],
+        "office_sheets": ["RECAP_KEY", "recap_as_typed", "write_practice_files"],
+        "people": ["generate_roster"],
+        "security": [
+            "AKHIRAN_RESMI",
+            "AMBANG_PHISHING",
+            "BOBOT_TANDA",
+            "POLA_MENDESAK",
+            "POLA_RAHASIA",
+        ],
+    },
+)
+__all__ = ["load", "available", "DEFAULT_SEED", *_shared]
 
 DEFAULT_SEED = 2026
 

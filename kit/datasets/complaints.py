@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.organisation import KELURAHAN
-from kit.workdays import add_working_days
+from kit.core import KELURAHAN, add_working_days
 
 __all__ = ["generate_complaints", "CHANNELS", "CATEGORIES", "STATUSES"]
 

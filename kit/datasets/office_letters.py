@@ -8,9 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from kit.core import KELURAHAN, holidays
 from kit.datasets.people import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES
-from kit.organisation import KELURAHAN
-from kit.workdays import holidays
 
 __all__ = [
     "BULAN",

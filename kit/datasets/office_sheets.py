@@ -19,9 +19,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from kit.core import KELURAHAN, holidays, load_units
 from kit.datasets import DEFAULT_SEED
-from kit.organisation import KELURAHAN, load_units
-from kit.workdays import holidays
 
 __all__ = [
     "MONTHS",

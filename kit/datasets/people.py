@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from kit.organisation import load_units
+from kit.core import load_units
 
 __all__ = ["generate_roster", "MALE_NAMES", "FEMALE_NAMES", "FAMILY_NAMES"]
 

@@ -16,8 +16,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from kit.core import KELURAHAN
 from kit.datasets.people import FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES
-from kit.organisation import KELURAHAN
 
 __all__ = [
     "AKHIRAN_RESMI",

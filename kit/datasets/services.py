@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kit.organisation import load_units
-from kit.workdays import holidays
+from kit.core import holidays, load_units
 
 __all__ = [
     "BUDGET_PROGRAMS",

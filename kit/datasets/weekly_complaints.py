@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kit.core import KELURAHAN
 from kit.datasets.complaints import CATEGORIES
-from kit.organisation import KELURAHAN
 
 __all__ = ["generate_weekly_complaints", "WEEKDAYS", "FIRST_TICKET"]
 

@@ -1,24 +1,31 @@
-"""Fast, sandboxed, tamper-proof grading of nbgrader courses (``kit grade``).
+"""Fast, sandboxed, tamper-proof grading of nbgrader courses (``kit grade``), and the fast read
+of nbgrader's gradebook that every later stage starts from.
 
 nbgrader stays the engine and its gradebook the source of truth; see :mod:`kit.grading.engine`.
 """
 
-from kit.grading.engine import (
-    STATUSES,
-    GradingError,
-    GradingRun,
-    SubmissionResult,
-    backup_gradebook,
-    grade_assignment,
-)
-from kit.grading.kernels import Limits
+import lazy_loader as _lazy
 
-__all__ = [
-    "STATUSES",
-    "GradingError",
-    "GradingRun",
-    "Limits",
-    "SubmissionResult",
-    "backup_gradebook",
-    "grade_assignment",
-]
+__getattr__, __dir__, __all__ = _lazy.attach(
+    __name__,
+    submod_attrs={
+        "engine": [
+            "BACKUPS_KEPT",
+            "STATUSES",
+            "GradingError",
+            "GradingRun",
+            "SubmissionResult",
+            "backup_gradebook",
+            "grade_assignment",
+        ],
+        "gradebook": ["GRADE_COLUMNS", "engine_for", "read_grades", "read_students"],
+        "report": ["ProgressBar", "run_to_json", "summary_table"],
+        "sandbox": [
+            "Limits",
+            "SandboxCapabilities",
+            "SandboxedKernelManager",
+            "probe_capabilities",
+            "start_zygote",
+        ],
+    },
+)

@@ -36,7 +36,7 @@ import nbformat
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import MissingEntry
 
-from kit.audit import record_event
+from kit.core import message, record_event
 from kit.course import put_scripts_on_path
 from kit.grading import nbgrader_steps as steps
 from kit.grading.executor import ExecutionOutcome, execute_notebook, fail_cell, is_test_cell
@@ -56,7 +56,6 @@ from kit.grading.tamper import (
     restore_metadata,
     scan_suspicious_code,
 )
-from kit.messages import message
 
 __all__ = [
     "GradingError",

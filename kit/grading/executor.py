@@ -22,9 +22,9 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbutils
 
+from kit.core import message
 from kit.grading.guard import GUARD_EXPRESSION, SNAPSHOT_EXPRESSION
 from kit.grading.kernels import Limits, kill_kernel
-from kit.messages import message
 
 __all__ = ["ExecutionOutcome", "execute_notebook", "is_test_cell", "fail_cell"]
 

@@ -6,8 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from kit.core import message
 from kit.grading.engine import STATUSES, GradingRun, SubmissionResult
-from kit.messages import message
 
 __all__ = ["ProgressBar", "summary_table", "run_to_json"]
 

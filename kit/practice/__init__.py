@@ -16,6 +16,16 @@ from kit.practice.core import (
     compare_answers,
 )
 
+
+def __getattr__(name: str) -> object:
+    # The learner build needs nbformat; lessons importing checks should not pay for it.
+    if name == "strip_selftest_cells":
+        from kit.practice.learner_build import strip_selftest_cells
+
+        return strip_selftest_cells
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "BLANK",
     "____",
@@ -26,4 +36,5 @@ __all__ = [
     "NotAttempted",
     "Question",
     "compare_answers",
+    "strip_selftest_cells",
 ]

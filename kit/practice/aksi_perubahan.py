@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kit.core import working_days_between
 from kit.datasets import load
 from kit.practice.core import Mistake, Question, ____
 from kit.practice.pengaduan import BATAS_DITERUSKAN
-from kit.workdays import working_days_between
 
 __all__ = [
     "BATAS_DITERUSKAN",

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from kit.messages import message
+from kit.core import message
 
 __all__ = [
     "BLANK",

@@ -15,15 +15,15 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from kit.datasets import load
-from kit.datasets.security import (
+from kit.core import message
+from kit.datasets import (
     AKHIRAN_RESMI,
     AMBANG_PHISHING,
     BOBOT_TANDA,
     POLA_MENDESAK,
     POLA_RAHASIA,
+    load,
 )
-from kit.messages import message
 from kit.practice.core import Incorrect, Mistake, Question, ____, compare_answers
 
 __all__ = [

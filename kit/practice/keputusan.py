@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kit.core import message
 from kit.datasets import load
-from kit.messages import message
 from kit.practice.core import Incorrect, Mistake, Question, ____
 
 __all__ = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kit.core import message
 from kit.datasets import load
-from kit.messages import message
 from kit.practice.core import Incorrect, Mistake, Question, ____
 from kit.practice.pengaduan import BATAS_DITERUSKAN
 

@@ -18,10 +18,8 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kit.datasets import load
-from kit.datasets.office_letters import BULAN, BULAN_ROMAWI, HARI, SAPAAN
-from kit.messages import message
-from kit.organisation import KELURAHAN
+from kit.core import KELURAHAN, message
+from kit.datasets import BULAN, BULAN_ROMAWI, HARI, SAPAAN, load
 from kit.practice.core import Incorrect, Mistake, Question, ____
 
 __all__ = [

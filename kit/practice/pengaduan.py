@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kit.datasets import load
-from kit.datasets.complaints import CHANNELS, STATUSES
-from kit.organisation import KELURAHAN
+from kit.core import KELURAHAN, working_days_between
+from kit.datasets import CHANNELS, STATUSES, load
 from kit.practice.core import Mistake, Question, ____
-from kit.workdays import working_days_between
 
 __all__ = [
     "BATAS_DITERUSKAN",

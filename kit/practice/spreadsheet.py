@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.datasets import DEFAULT_SEED, load
-from kit.datasets.office_sheets import RECAP_KEY, recap_as_typed
-from kit.messages import message
-from kit.organisation import KELURAHAN
+from kit.core import KELURAHAN, message
+from kit.datasets import DEFAULT_SEED, RECAP_KEY, load, recap_as_typed
 from kit.practice.core import Incorrect, Mistake, Question, ____, compare_answers
 
 __all__ = [

@@ -21,8 +21,8 @@ import plotly.graph_objects as go
 from IPython.display import Markdown, display
 from plotly.basedatatypes import BaseFigure
 
+from kit.core import message
 from kit.datasets import load
-from kit.messages import message
 from kit.practice.core import Incorrect, Mistake, Question, ____
 
 __all__ = [

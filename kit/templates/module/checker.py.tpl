@@ -7,7 +7,7 @@ solution. Copy the example below for every new exercise (soal_2, soal_3, ...).
 from __future__ import annotations
 
 from kit.datasets import load
-from kit.practice.core import Question, ____
+from kit.practice import Question, ____
 
 __all__ = ["____", "soal_1"]
 

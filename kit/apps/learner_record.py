@@ -17,18 +17,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import sqlalchemy.exc
 
-from kit.access import AccessError, current_viewer_name, resolve_viewer, scope_learners
-from kit.charts import LEVEL_COLOURS, PALETTE, chart_output, page_figure, show_figure
-from kit.competency import CompetencyFramework, TagError
-from kit.course import Course
-from kit.curriculum import Module, load_modules
-from kit.dates import MONTHS, date_label, to_wib, wib_label
-from kit.messages import message
-from kit.pages import PAGE_CSS, html_table, wait_for_viewer
-from kit.project import project_root
-from kit.reporting import HrReport, build_report
-from kit.rewards import RewardRules, load_rules
-from kit.summary import course_from_env
+from kit.apps.charts import LEVEL_COLOURS, PALETTE, chart_output, page_figure, show_figure
+from kit.apps.pages import PAGE_CSS, html_table, wait_for_viewer
+from kit.competency import CompetencyFramework, RewardRules, TagError, course_from_env, load_rules
+from kit.core import MONTHS, date_label, message, project_root, to_wib, wib_label
+from kit.course import Course, Module, load_modules
+from kit.people import AccessError, current_viewer_name, resolve_viewer, scope_learners
+from kit.reports import HrReport, build_report
 
 __all__ = [
     "LearnerRecord",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from kit.messages import message
+from kit.core import message
 
 __all__ = [
     "RewardRules",

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 from fpdf import FPDF
 
-from kit.exports import People, date_label, log_export, to_wib, wib_label
-from kit.nip import format_nip
-from kit.privacy import IdentityMode
-from kit.reporting import HrReport
+from kit.core import date_label, to_wib, wib_label
+from kit.people import IdentityMode, format_nip
+from kit.reports.identities import People, log_export
+from kit.reports.report import HrReport
 
 __all__ = ["export_certificates", "REGISTER"]
 

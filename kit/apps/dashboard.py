@@ -1,7 +1,7 @@
 """The manager dashboard (Voila): competency per work unit and per person, filtered by unit.
 
 All logic lives here; ``voila_apps/dashboard_manajer.ipynb`` only builds and displays it. Data
-come from ``kit.snapshot`` (computed once per change of the course) and are cut to the viewer's
+come from ``kit.reports`` (computed once per change of the course) and are cut to the viewer's
 units before any widget exists, so a page never receives another unit's rows.
 """
 
@@ -20,17 +20,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import sqlalchemy.exc
 
-from kit.access import AccessError, current_viewer_name, resolve_viewer
-from kit.charts import LEVEL_COLOURS, PALETTE, chart_output, page_figure, show_figure
-from kit.charts import warm_up as warm_up_charts
-from kit.competency import FrameworkError, TagError
-from kit.course import Course
-from kit.curriculum import CurriculumError, Module, load_modules
-from kit.dates import MONTHS, wib_label
-from kit.exports.excel import export_excel
-from kit.messages import message
-from kit.organisation import load_units, unit_names
-from kit.pages import (
+from kit.apps.charts import LEVEL_COLOURS, PALETTE, chart_output, page_figure, show_figure
+from kit.apps.charts import warm_up as warm_up_charts
+from kit.apps.pages import (
     PAGE_CSS,
     NoDataError,
     PagedTable,
@@ -38,18 +30,28 @@ from kit.pages import (
     percent_text,
     wait_for_viewer,
 )
-from kit.project import project_root
-from kit.reporting import HrReport
-from kit.rewards import RuleError, load_rules
-from kit.snapshot import CourseSnapshot, course_snapshot
-from kit.summary import (
+from kit.competency import (
     CourseSummary,
+    FrameworkError,
+    RuleError,
+    TagError,
     course_from_env,
+    load_rules,
     person_table,
     restrict_summary,
     unit_table,
 )
-from kit.trends import monthly_jp, monthly_scores
+from kit.core import MONTHS, load_units, message, project_root, unit_names, wib_label
+from kit.course import Course, CurriculumError, Module, load_modules
+from kit.people import AccessError, current_viewer_name, resolve_viewer
+from kit.reports import (
+    CourseSnapshot,
+    HrReport,
+    course_snapshot,
+    export_excel,
+    monthly_jp,
+    monthly_scores,
+)
 
 __all__ = [
     "ManagerDashboard",
@@ -78,7 +80,7 @@ CHARTS_TAB = 1
 def load_dashboard_data(course: Course | None = None) -> CourseSnapshot:
     """The course's summary and report (``course_from_env()`` by default), or ``NoDataError``.
 
-    Computed once per change of the course's inputs (``kit.snapshot``); the error messages are
+    Computed once per change of the course's inputs (``kit.reports``); the error messages are
     for a manager, in Indonesian.
     """
     course = course or course_from_env()

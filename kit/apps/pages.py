@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import pandas as pd
 
-from kit.messages import message
+from kit.core import message
 
 __all__ = [
     "PAGE_CSS",

@@ -10,7 +10,7 @@ Layout of ``out_dir``::
 
 Everything under ``publik/`` is meant to be served at ``base_url``; it holds no name, NIP or
 email: recipients are salted SHA-256 hashes of their email, as the specification provides.
-Every document is validated against the JSON Schemas in ``kit/exports/schemas`` before any file
+Every document is validated against the JSON Schemas in ``kit/reports/schemas`` before any file
 is written.
 """
 
@@ -32,9 +32,10 @@ import pandas as pd
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from kit.exports import People, date_label, log_export, to_wib
-from kit.privacy import IdentityMode
-from kit.reporting import HrReport
+from kit.core import date_label, to_wib
+from kit.people import IdentityMode
+from kit.reports.identities import People, log_export
+from kit.reports.report import HrReport
 
 __all__ = [
     "BadgeIssuer",
@@ -211,7 +212,7 @@ def export_badges(
 
 @cache
 def _validators() -> dict[str, Draft202012Validator]:
-    folder = resources.files("kit.exports").joinpath("schemas")
+    folder = resources.files("kit.reports").joinpath("schemas")
     schemas = {
         name: json.loads(folder.joinpath(name).read_text("utf-8"))
         for name in ["common.json", *_SCHEMA_FILES.values()]

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import kit
+from kit.competency import CourseSummary, load_summary
+from kit.core import project_root
 from kit.course import Course
-from kit.project import project_root
-from kit.reporting import HrReport, build_report
-from kit.summary import CourseSummary, load_summary
+from kit.reports.report import HrReport, build_report
 
 __all__ = ["CACHE_DIR", "CourseSnapshot", "course_fingerprint", "course_snapshot"]
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.curriculum import Module
-from kit.messages import message
+from kit.core import message
+from kit.course import Module
 
 __all__ = [
     "ExternalRecord",

@@ -19,9 +19,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kit.exports import People, log_export, to_wib, wib_label
-from kit.privacy import IdentityMode
-from kit.reporting import HrReport
+from kit.core import to_wib, wib_label
+from kit.people import IdentityMode
+from kit.reports.identities import People, log_export
+from kit.reports.report import HrReport
 
 __all__ = ["export_excel", "SHEETS", "HEADER_ROW"]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.nip import format_nip, mask_nip
-from kit.project import project_root
+from kit.core import project_root
+from kit.people.nip import format_nip, mask_nip
 
 __all__ = [
     "IdentityMode",
@@ -98,7 +98,7 @@ def load_pseudonym_key(path: Path | None = None) -> bytes:
             raise PseudonymKeyError(
                 f"Kunci pseudonim belum ditentukan. Isi variabel lingkungan {KEY_ENV} dengan "
                 "lokasi berkas kunci di luar folder proyek (buat sekali dengan "
-                "kit.privacy.create_pseudonym_key)."
+                "kit.people.privacy.create_pseudonym_key)."
             )
         path = Path(named)
     path = Path(path).expanduser()
@@ -157,7 +157,7 @@ def identify(
     mode = IdentityMode(mode)
     if mode is IdentityMode.pseudonym and key is None:
         raise PseudonymKeyError(
-            "Mode pseudonim memerlukan kunci pseudonim (lihat kit.privacy.load_pseudonym_key)."
+            "Mode pseudonim memerlukan kunci pseudonim (lihat kit.people.load_pseudonym_key)."
         )
     nips = learners["nip"].astype(str).str.strip()
     out = pd.DataFrame({"username": learners["username"].astype(str)}, index=learners.index)
@@ -235,5 +235,5 @@ def _refuse_inside_checkout(path: Path) -> None:
 def _short_key_message(length: int) -> str:
     return (
         f"Kunci pseudonim terlalu pendek ({length} byte); minimal {MIN_KEY_BYTES} byte acak. "
-        "Buat kunci baru dengan kit.privacy.create_pseudonym_key."
+        "Buat kunci baru dengan kit.people.privacy.create_pseudonym_key."
     )

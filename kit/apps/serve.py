@@ -1,7 +1,7 @@
 """How the kit serves its pages: Voila for managers' dashboards, JupyterLab for everyone else.
 
 Both listen on 127.0.0.1 only, on a fixed port that must be free (no silent move to another
-port), and open no browser. Voila uses the kit's own page template (``kit/voila_templates``),
+port), and open no browser. Voila uses the kit's own page template (``kit/apps/voila_templates``),
 which makes no request to any other host, and loads only the JupyterLab extensions that
 widgets need.
 """

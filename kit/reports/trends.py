@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kit.reporting import HrReport
+from kit.reports.report import HrReport
 
 __all__ = ["monthly_jp", "monthly_scores"]
 

@@ -1,6 +1,6 @@
 """CSV export: one UTF-8 file (with BOM, so Excel opens it as UTF-8) per report table.
 
-Column names are those of ``HrReport`` (documented in ``kit.reporting``), with personal columns
+Column names are those of ``HrReport`` (documented in ``kit.reports.report``), with personal columns
 replaced by the identity columns of the chosen mode, plus ``rule_version`` and ``generated_at``
 (ISO 8601, WIB) in every file so a file separated from its siblings still says what it is.
 """
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.exports import People, log_export, to_wib
-from kit.privacy import IdentityMode
-from kit.reporting import HrReport
+from kit.core import to_wib
+from kit.people import IdentityMode
+from kit.reports.identities import People, log_export
+from kit.reports.report import HrReport
 
 __all__ = ["export_csv", "read_export_csv", "CSV_FILES"]
 

@@ -103,7 +103,7 @@ class Course:
 
     def autograde(self, assignment: str, students: Sequence[str] = ()) -> str:
         """Grade every submission of ``assignment`` (or only ``students``) with nbgrader."""
-        from kit.audit import record_event
+        from kit.core import record_event
 
         args = ["autograde", assignment, "--force"]
         for student in students:

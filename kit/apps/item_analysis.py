@@ -18,14 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import sqlalchemy.exc
 
-from kit.access import AccessError, current_viewer_name, resolve_viewer
-from kit.audit import read_events
-from kit.charts import PALETTE, chart_output, page_figure, show_figure
-from kit.course import Course
-from kit.dates import wib_label
-from kit.gradebook import read_grades
-from kit.messages import message
-from kit.pages import (
+from kit.apps.charts import PALETTE, chart_output, page_figure, show_figure
+from kit.apps.pages import (
     PAGE_CSS,
     NoDataError,
     PagedTable,
@@ -33,7 +27,11 @@ from kit.pages import (
     percent_text,
     wait_for_viewer,
 )
-from kit.summary import course_from_env
+from kit.competency import course_from_env
+from kit.core import message, read_events, wib_label
+from kit.course import Course
+from kit.grading import read_grades
+from kit.people import AccessError, current_viewer_name, resolve_viewer
 
 __all__ = [
     "ALLOWED_ROLES",
@@ -125,7 +123,7 @@ def learner_totals(grades: pd.DataFrame) -> pd.DataFrame:
 
 
 def item_statistics(grades: pd.DataFrame) -> pd.DataFrame:
-    """One row per assignment and grade cell (``kit.gradebook.read_grades`` rows as input).
+    """One row per assignment and grade cell (``kit.grading.gradebook.read_grades`` rows as input).
 
     Columns:
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.messages import message
-from kit.roster import RosterEntry
+from kit.core import message
+from kit.people import RosterEntry
 
 __all__ = [
     "Confirmation",

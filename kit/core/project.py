@@ -16,7 +16,7 @@ def project_root() -> Path:
     """
     if os.environ.get("KIT_PROJECT_ROOT"):
         return Path(os.environ["KIT_PROJECT_ROOT"]).resolve()
-    candidate = Path(__file__).resolve().parent.parent
+    candidate = Path(__file__).resolve().parents[2]
     if (candidate / "assessments").is_dir():
         return candidate
     return Path.cwd().resolve()

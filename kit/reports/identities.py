@@ -1,53 +1,29 @@
-"""Exports for HR (BKPSDM): Excel, CSV, Open Badges 2.0 and PDF certificates from an ``HrReport``.
+"""Who an export names, and how: identity columns per mode, free-text redaction, export log.
 
-Exporters only format; what is in a report is decided by ``kit.reporting.build_report``. Every
-export names people as ``kit.privacy.IdentityMode`` says and carries the reward rule version.
+Every exporter of :mod:`kit.reports` names people through :class:`People`, as the chosen
+``IdentityMode`` says.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kit.dates import MONTHS, WIB, date_label, to_wib, wib_label  # noqa: F401 (re-exported)
-from kit.privacy import IdentityMode, Redactor, identify, identity_columns
+from kit.people import IdentityMode, Redactor, identify, identity_columns
 
 if TYPE_CHECKING:
-    from kit.reporting import HrReport
+    from kit.reports.report import HrReport
 
-__all__ = [
-    "BadgeIssuer",
-    "IdentityMode",
-    "export_badges",
-    "export_certificates",
-    "export_csv",
-    "export_excel",
-]
+__all__ = ["People", "PERSONAL_COLUMNS", "log_export"]
 
 # Columns that identify a person; exporters replace them with ``identify``'s columns.
 PERSONAL_COLUMNS = ("username", "nip", "nama", "email", "jabatan")
 
-_EXPORTERS = {
-    "export_excel": "kit.exports.excel",
-    "export_csv": "kit.exports.csv",
-    "export_badges": "kit.exports.badges",
-    "BadgeIssuer": "kit.exports.badges",
-    "export_certificates": "kit.exports.certificates",
-}
-
-log = logging.getLogger("kit.exports")
-
-
-def __getattr__(name: str) -> Any:
-    # Imported on first use, so ``import kit.exports`` stays cheap and free of cycles.
-    if name in _EXPORTERS:
-        return getattr(importlib.import_module(_EXPORTERS[name]), name)
-    raise AttributeError(f"module 'kit.exports' has no attribute {name!r}")
+log = logging.getLogger("kit.reports")
 
 
 class People:

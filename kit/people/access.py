@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from kit.core import load_units
 from kit.course import Course
-from kit.nip import mask_nip
-from kit.organisation import load_units
-from kit.roster import read_roster
+from kit.people.nip import mask_nip
+from kit.people.roster import read_roster
 
 __all__ = ["Viewer", "AccessError", "current_viewer_name", "resolve_viewer", "scope_learners"]
 

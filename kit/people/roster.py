@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from kit.core import load_units, message
 from kit.course import Course
-from kit.messages import message
-from kit.nip import NipError, parse_nip
-from kit.organisation import load_units
+from kit.people.nip import NipError, parse_nip
 
 __all__ = [
     "RosterEntry",

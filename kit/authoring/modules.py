@@ -17,8 +17,7 @@ from pathlib import Path
 import nbformat
 
 from kit.competency import CompetencyFramework, TagError, cell_competency_map
-from kit.course import Course, NbgraderError
-from kit.curriculum import CurriculumError, Module, load_modules
+from kit.course import Course, CurriculumError, Module, NbgraderError, load_modules
 
 __all__ = [
     "ModuleNames",
@@ -234,7 +233,7 @@ def _check_tags(project: Path, module: Module, framework, report: CheckReport) -
 
 def _check_grading(project: Path, module: Module, report: CheckReport) -> None:
     """Grade the answer key and the blank release with real nbgrader in a temporary course."""
-    from kit.gradebook import read_grades
+    from kit.grading import read_grades
 
     assignment = module.assignment
     with tempfile.TemporaryDirectory() as work:

@@ -12,17 +12,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.competency import CompetencyFramework, FrameworkError
-from kit.course import Course
-from kit.curriculum import load_modules
-from kit.evidence import competency_levels, evidence_trail
-from kit.implementation import latest_confirmations
-from kit.jp import jp_ledger, jp_per_learner, module_completions, read_external
-from kit.organisation import unit_names
-from kit.project import project_root
-from kit.rewards import RewardRules, compute_standing, load_rules
-from kit.roster import read_unit_history, unit_on
-from kit.summary import CourseSummary, load_summary
+from kit.competency import (
+    CompetencyFramework,
+    CourseSummary,
+    FrameworkError,
+    RewardRules,
+    competency_levels,
+    compute_standing,
+    evidence_trail,
+    jp_ledger,
+    jp_per_learner,
+    latest_confirmations,
+    load_rules,
+    load_summary,
+    module_completions,
+    read_external,
+)
+from kit.core import project_root, unit_names
+from kit.course import Course, load_modules
+from kit.people import read_unit_history, unit_on
 
 __all__ = ["HrReport", "ReportMeta", "build_report"]
 
@@ -80,7 +88,7 @@ def build_report(
 ) -> HrReport:
     """Compute competencies, JP and reward standing of ``course`` from one gradebook read.
 
-    A ``summary`` already loaded (``kit.summary.load_summary``) of the same course is reused
+    A ``summary`` already loaded (``kit.competency.load_summary``) of the same course is reused
     instead of reading the gradebook again.
     """
     rules = rules or load_rules()

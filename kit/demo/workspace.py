@@ -16,17 +16,18 @@ from pathlib import Path
 
 import nbformat
 
-from kit.access import write_course_roles
-from kit.cohort import AnswerBank, load_answer_bank, simulate_cohort, simulate_manual_grading
-from kit.competency import CompetencyFramework, cell_competency_map
+from kit.competency import (
+    CompetencyFramework,
+    cell_competency_map,
+    import_external,
+    load_rules,
+    record_confirmation,
+)
+from kit.core import message, project_root
 from kit.course import Course
 from kit.datasets import load
-from kit.implementation import record_confirmation
-from kit.jp import import_external
-from kit.messages import message
-from kit.project import project_root
-from kit.rewards import load_rules
-from kit.roster import import_roster, read_roster
+from kit.demo.cohort import AnswerBank, load_answer_bank, simulate_cohort, simulate_manual_grading
+from kit.people import import_roster, read_roster, write_course_roles
 
 __all__ = [
     "build_demo",
@@ -64,7 +65,7 @@ def write_workspace_config(workspace: Path, course_root: Path, project: Path) ->
 
 def build_learner_lessons(project: Path, target: Path) -> list[Path]:
     """Copy every lesson to ``target`` without its checker self-test cells (the learner build)."""
-    from kit.practice.learner_build import strip_selftest_cells
+    from kit.practice import strip_selftest_cells
 
     written = []
     for lesson in sorted((project / "courses").glob("*/*.ipynb")):

@@ -9,17 +9,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.competency import (
+from kit.competency.framework import (
     CompetencyFramework,
     cell_competency_map,
     mastery_by_learner,
     mastery_by_unit,
 )
+from kit.core import unit_names
 from kit.course import Course
-from kit.gradebook import read_grades
-from kit.nip import mask_nip
-from kit.organisation import unit_names
-from kit.roster import read_roster
+from kit.grading import read_grades
+from kit.people import mask_nip, read_roster
 
 __all__ = [
     "CourseSummary",
@@ -37,7 +36,7 @@ class CourseSummary:
 
     framework: CompetencyFramework
     learners: pd.DataFrame  # username, nip, nama, unit, jabatan, email
-    grades: pd.DataFrame  # one row per learner and grade cell (kit.gradebook.read_grades)
+    grades: pd.DataFrame  # one row per learner and grade cell (kit.grading.gradebook.read_grades)
     cell_map: pd.DataFrame  # grade cell -> competency, weight, level
     per_learner: pd.DataFrame  # long: username, unit, competency, mastery, ...
     per_unit: pd.DataFrame  # long: unit, competency, learners, with_evidence, mean_mastery

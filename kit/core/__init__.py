@@ -1,0 +1,17 @@
+"""Reference data and services every stage uses: where the project lives, messages,
+dates in WIB, working days, the work units and the audit log. Imports no other stage.
+"""
+
+import lazy_loader as _lazy
+
+__getattr__, __dir__, __all__ = _lazy.attach(
+    __name__,
+    submod_attrs={
+        "audit": ["LOG_NAME", "read_events", "record_event"],
+        "dates": ["MONTHS", "WIB", "date_label", "to_wib", "wib_label"],
+        "messages": ["current_language", "message"],
+        "organisation": ["KELURAHAN", "Unit", "load_units", "unit_names"],
+        "project": ["project_root"],
+        "workdays": ["add_working_days", "holidays", "working_days_between"],
+    },
+)

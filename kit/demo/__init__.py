@@ -1,0 +1,25 @@
+"""The demo workspace and its simulated cohort (real submissions graded for real)."""
+
+import lazy_loader as _lazy
+
+__getattr__, __dir__, __all__ = _lazy.attach(
+    __name__,
+    submod_attrs={
+        "cohort": [
+            "AnswerBank",
+            "AnswerVariant",
+            "load_answer_bank",
+            "simulate_cohort",
+            "simulate_manual_grading",
+            "write_submission",
+        ],
+        "workspace": [
+            "DEFAULT_DEMO_ASSIGNMENTS",
+            "DEMO_ASSIGNMENT",
+            "build_demo",
+            "build_learner_lessons",
+            "demo_banks",
+            "write_workspace_config",
+        ],
+    },
+)

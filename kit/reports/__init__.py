@@ -1,0 +1,26 @@
+"""What leaves the kit: the HR report, the cached course snapshot, month-by-month trends
+and the exports (Excel, CSV, Open Badges, certificates), every one audited.
+"""
+
+import lazy_loader as _lazy
+
+__getattr__, __dir__, __all__ = _lazy.attach(
+    __name__,
+    submod_attrs={
+        "badges": [
+            "BadgeIssuer",
+            "BadgeValidationError",
+            "OB2_CONTEXT",
+            "badge_document_errors",
+            "export_badges",
+            "validate_badge_document",
+        ],
+        "certificates": ["REGISTER", "export_certificates"],
+        "csv": ["CSV_FILES", "export_csv", "read_export_csv"],
+        "excel": ["HEADER_ROW", "SHEETS", "export_excel"],
+        "identities": ["PERSONAL_COLUMNS", "People", "log_export"],
+        "report": ["HrReport", "ReportMeta", "build_report"],
+        "snapshot": ["CACHE_DIR", "CourseSnapshot", "course_fingerprint", "course_snapshot"],
+        "trends": ["monthly_jp", "monthly_scores"],
+    },
+)
