@@ -32,9 +32,6 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    from kit.core import record_event
-
-    record_event(course.root, "roster.import", file=Path(args.file).resolve(), added=len(added))
     print(message("roster.imported", count=len(added), path=course.roster_path))
     return 0
 
@@ -137,9 +134,6 @@ def cmd_jp_import(args: argparse.Namespace) -> int:
     except JpImportError as error:
         print(error, file=sys.stderr)
         return 1
-    from kit.core import record_event
-
-    record_event(course.root, "jp.import", file=Path(args.file).resolve(), added=len(added))
     print(message("jp.imported", count=len(added), path=course.root / "jp_external.csv"))
     return 0
 
@@ -165,14 +159,6 @@ def cmd_implementation(args: argparse.Namespace) -> int:
     except ConfirmationError as error:
         print(error, file=sys.stderr)
         return 1
-    from kit.core import record_event
-
-    record_event(
-        course.root,
-        f"implementation.{status}",
-        learner=entry.username,
-        confirmed_by=entry.confirmed_by,
-    )
     word = "dikonfirmasi" if status == "confirmed" else "dicabut"
     print(
         message(
@@ -214,7 +200,6 @@ def cmd_rewards(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kit.competency import load_rules
-    from kit.core import record_event
     from kit.people import IdentityMode, PseudonymKeyError, load_pseudonym_key
     from kit.reports import (
         BadgeIssuer,
@@ -239,9 +224,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         if args.format == "excel":
-            paths = [export_excel(report, out, mode=mode, key=key)]
+            paths = [export_excel(report, out, mode=mode, key=key, purpose=args.purpose)]
         elif args.format == "csv":
-            paths = export_csv(report, out, mode=mode, key=key, sep=args.sep)
+            paths = export_csv(report, out, mode=mode, key=key, sep=args.sep, purpose=args.purpose)
         elif args.format == "badges":
             issuer = BadgeIssuer(
                 name=args.issuer_name,
@@ -249,21 +234,14 @@ def cmd_export(args: argparse.Namespace) -> int:
                 email=args.issuer_email,
                 base_url=args.base_url or args.issuer_url.rstrip("/") + "/lencana",
             )
-            paths = export_badges(report, out, issuer=issuer, mode=mode, key=key)
+            paths = export_badges(
+                report, out, issuer=issuer, mode=mode, key=key, purpose=args.purpose
+            )
         else:
-            paths = export_certificates(report, out, mode=mode, key=key)
+            paths = export_certificates(report, out, mode=mode, key=key, purpose=args.purpose)
     except ValueError as error:
         print(error, file=sys.stderr)
         return 1
-    record_event(
-        course.root,
-        f"export.{args.format}",
-        identity=mode.value,
-        rule_version=report.meta.rule_version,
-        year=report.meta.year,
-        files=len(paths),
-        out=out.resolve(),
-    )
     print(message("export.done", count=len(paths), out=out, version=report.meta.rule_version))
     return 0
 
@@ -415,6 +393,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="masked: NIP disamarkan; pseudonym: pseudonim berkunci; full: identitas lengkap",
     )
     export.add_argument("--key-file", default=None, help="kunci pseudonim (di luar repo)")
+    export.add_argument(
+        "--purpose",
+        default=message("export.default_purpose"),
+        help="tujuan ekspor, dicatat di log audit / purpose, recorded in the audit log",
+    )
     export.add_argument("--sep", default=",", help="pemisah CSV / CSV separator")
     export.add_argument("--issuer-name", default="Kecamatan Medan Marelan")
     export.add_argument("--issuer-url", default="https://kit.marelan.example")

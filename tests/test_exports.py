@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from kit.core import read_events
 from kit.people.nip import format_nip
 from kit.people.privacy import (
     KEY_ENV,
@@ -72,8 +73,11 @@ def _frame(columns: str, rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns.split())
 
 
+PURPOSE = "uji ekspor"
+
+
 @pytest.fixture
-def report() -> HrReport:
+def report(tmp_path_factory: pytest.TempPathFactory) -> HrReport:
     """Three learners in two units: one eligible, one not, one with no evidence and 0 JP."""
     # fmt: off
     competencies = _frame(
@@ -158,6 +162,8 @@ def report() -> HrReport:
         generated_at=dt.datetime(2026, 11, 29, 9, 30, tzinfo=WIB),
         year=2026,
         course_id="marelan-2026",
+        # Outside the folders a test exports to: the audit log must not mix with the files.
+        course_root=tmp_path_factory.mktemp("course"),
     )
     return HrReport(
         meta=meta,
@@ -216,7 +222,7 @@ def _rows(ws, header_row: int = HEADER_ROW) -> list[dict]:
 
 
 def test_workbook_has_the_indonesian_sheets_with_frozen_filterable_headers(report, tmp_path):
-    workbook = load_workbook(export_excel(report, tmp_path / "laporan.xlsx"))
+    workbook = load_workbook(export_excel(report, tmp_path / "laporan.xlsx", purpose=PURPOSE))
     assert workbook.sheetnames == list(SHEETS)
     for name in SHEETS[:-1]:
         ws = workbook[name]
@@ -238,7 +244,9 @@ def test_workbook_has_the_indonesian_sheets_with_frozen_filterable_headers(repor
 
 
 def test_unit_sheet_values_and_percent_formats(report, tmp_path):
-    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx"))["Ringkasan Unit"]
+    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx", purpose=PURPOSE))[
+        "Ringkasan Unit"
+    ]
     rows = {r["Kode unit"]: r for r in _rows(ws)}
     assert rows["KEC"]["Jumlah ASN"] == 1
     assert rows["TJN"]["Rata-rata penguasaan"] == pytest.approx(0.425)
@@ -248,7 +256,9 @@ def test_unit_sheet_values_and_percent_formats(report, tmp_path):
 def test_competency_sheet_has_one_row_per_person_and_blank_mastery_without_evidence(
     report, tmp_path
 ):
-    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx"))["Kompetensi per Orang"]
+    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx", purpose=PURPOSE))[
+        "Kompetensi per Orang"
+    ]
     rows = {r["Nama"]: r for r in _rows(ws)}
     assert list(rows) == ["Budi Santoso", "Rudi Hartono Sinaga", "Siti Rahmawati Nasution"]
     budi = rows["Budi Santoso"]
@@ -262,7 +272,7 @@ def test_competency_sheet_has_one_row_per_person_and_blank_mastery_without_evide
 
 
 def test_jp_sheet_totals_every_learner_against_the_target(report, tmp_path):
-    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx"))["Buku JP"]
+    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx", purpose=PURPOSE))["Buku JP"]
     assert set(ws.tables) == {"RekapJP", "RincianJP"}
     totals = {r["Nama"]: r for r in _rows(ws)}
     assert totals["Rudi Hartono Sinaga"]["JP total"] == 0
@@ -278,7 +288,9 @@ def test_jp_sheet_totals_every_learner_against_the_target(report, tmp_path):
 
 
 def test_standing_sheet_shows_rule_version_and_wrapped_explanations(report, tmp_path):
-    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx"))["Status Penghargaan"]
+    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx", purpose=PURPOSE))[
+        "Status Penghargaan"
+    ]
     assert "aturan versi 2026.1" in ws["A1"].value
     header = _header(ws)
     assert header[-2:] == ["Penjelasan", "Versi aturan"]
@@ -295,7 +307,7 @@ def test_standing_sheet_shows_rule_version_and_wrapped_explanations(report, tmp_
 
 
 def test_about_sheet_states_versions_time_and_identity_mode(report, tmp_path):
-    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx"))["Tentang"]
+    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx", purpose=PURPOSE))["Tentang"]
     facts = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(3, 9)}
     assert facts["Versi aturan penghargaan"] == "2026.1"
     assert facts["Versi kerangka kompetensi"] == "2026.1"
@@ -305,8 +317,8 @@ def test_about_sheet_states_versions_time_and_identity_mode(report, tmp_path):
 
 
 def test_masked_mode_shows_masked_nips_only(report, tmp_path):
-    export_excel(report, tmp_path / "laporan.xlsx")
-    export_csv(report, tmp_path / "csv")
+    export_excel(report, tmp_path / "laporan.xlsx", purpose=PURPOSE)
+    export_csv(report, tmp_path / "csv", purpose=PURPOSE)
     text = _all_text(tmp_path)
     for nip in [*NIPS, *GROUPED_NIPS]:
         assert nip not in text
@@ -316,15 +328,21 @@ def test_masked_mode_shows_masked_nips_only(report, tmp_path):
 
 
 def test_full_mode_shows_full_nips_as_text(report, tmp_path):
-    ws = load_workbook(export_excel(report, tmp_path / "laporan.xlsx", mode="full"))[SHEETS[3]]
+    ws = load_workbook(
+        export_excel(report, tmp_path / "laporan.xlsx", mode="full", purpose=PURPOSE)
+    )[SHEETS[3]]
     nips = [r["NIP"] for r in _rows(ws)]
     assert sorted(nips) == sorted(NIPS)  # strings: Excel must not turn them into 1.98E+17
 
 
 def test_pseudonym_mode_leaks_no_name_nip_username_or_email(report, tmp_path):
-    export_excel(report, tmp_path / "laporan.xlsx", mode=IdentityMode.pseudonym, key=KEY)
-    export_csv(report, tmp_path / "csv", mode=IdentityMode.pseudonym, key=KEY)
-    export_badges(report, tmp_path / "lencana", mode=IdentityMode.pseudonym, key=KEY)
+    export_excel(
+        report, tmp_path / "laporan.xlsx", mode=IdentityMode.pseudonym, key=KEY, purpose=PURPOSE
+    )
+    export_csv(report, tmp_path / "csv", mode=IdentityMode.pseudonym, key=KEY, purpose=PURPOSE)
+    export_badges(
+        report, tmp_path / "lencana", mode=IdentityMode.pseudonym, key=KEY, purpose=PURPOSE
+    )
     text = _all_text(tmp_path).lower()
     for username, nip, nama, _, _, jabatan, email in LEARNERS:
         for secret in (username, nip, format_nip(nip), nama, jabatan, email, MASKED.get(nip, nip)):
@@ -338,14 +356,16 @@ def test_pseudonym_mode_leaks_no_name_nip_username_or_email(report, tmp_path):
 
 def test_pseudonym_mode_needs_a_key(report, tmp_path):
     with pytest.raises(PseudonymKeyError):
-        export_excel(report, tmp_path / "laporan.xlsx", mode=IdentityMode.pseudonym)
+        export_excel(
+            report, tmp_path / "laporan.xlsx", mode=IdentityMode.pseudonym, purpose=PURPOSE
+        )
 
 
 # -- CSV -----------------------------------------------------------------------------------------
 
 
 def test_csv_files_round_trip_with_versions_and_bom(report, tmp_path):
-    paths = export_csv(report, tmp_path)
+    paths = export_csv(report, tmp_path, purpose=PURPOSE)
     assert [p.name for p in paths] == [name for name, _ in CSV_FILES.values()]
     for path in paths:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -391,7 +411,7 @@ def _kind(relative: str) -> str:
 
 def test_badges_validate_and_hash_the_recipient(report, tmp_path):
     issuer = BadgeIssuer(base_url="https://kit.marelan.example/lencana")
-    export_badges(report, tmp_path, issuer)
+    export_badges(report, tmp_path, issuer, purpose=PURPOSE)
     documents = _documents(tmp_path)
     for relative, document in documents.items():
         assert badge_document_errors(document, _kind(relative)) == [], relative
@@ -427,7 +447,7 @@ def test_badges_validate_and_hash_the_recipient(report, tmp_path):
 
 
 def test_no_badge_file_holds_a_plain_email_or_name(report, tmp_path):
-    export_badges(report, tmp_path)
+    export_badges(report, tmp_path, purpose=PURPOSE)
     text = _all_text(tmp_path).lower()
     for _, nip, *_, email in LEARNERS:
         assert email.lower() not in text
@@ -449,7 +469,7 @@ def test_no_badge_file_holds_a_plain_email_or_name(report, tmp_path):
     ],
 )
 def test_a_broken_assertion_fails_validation(report, tmp_path, breakage, expected):
-    export_badges(report, tmp_path)
+    export_badges(report, tmp_path, purpose=PURPOSE)
     relative, assertion = next(
         (r, d) for r, d in _documents(tmp_path).items() if r.startswith("assertions/")
     )
@@ -459,7 +479,7 @@ def test_a_broken_assertion_fails_validation(report, tmp_path, breakage, expecte
 
 
 def test_badge_class_and_issuer_without_required_properties_fail(report, tmp_path):
-    export_badges(report, tmp_path)
+    export_badges(report, tmp_path, purpose=PURPOSE)
     documents = _documents(tmp_path)
     issuer = dict(documents["issuer.json"])
     issuer.pop("email")
@@ -471,7 +491,7 @@ def test_badge_class_and_issuer_without_required_properties_fail(report, tmp_pat
 
 def test_learner_without_email_gets_no_assertion_and_is_listed(report, tmp_path):
     report.learners.loc[report.learners["username"] == "siti.nasution", "email"] = None
-    export_badges(report, tmp_path)
+    export_badges(report, tmp_path, purpose=PURPOSE)
     assertions = [r for r in _documents(tmp_path) if r.startswith("assertions/")]
     assert len(assertions) == 4
     manifest = read_export_csv(tmp_path / MANIFEST)
@@ -480,8 +500,8 @@ def test_learner_without_email_gets_no_assertion_and_is_listed(report, tmp_path)
 
 
 def test_assertion_urls_are_stable_with_a_key(report, tmp_path):
-    first = export_badges(report, tmp_path / "a", key=KEY)
-    second = export_badges(report, tmp_path / "b", key=KEY)
+    first = export_badges(report, tmp_path / "a", key=KEY, purpose=PURPOSE)
+    second = export_badges(report, tmp_path / "b", key=KEY, purpose=PURPOSE)
     names = sorted(p.name for p in first if p.parent.name == "assertions")
     assert names == sorted(p.name for p in second if p.parent.name == "assertions")
 
@@ -490,7 +510,7 @@ def test_assertion_urls_are_stable_with_a_key(report, tmp_path):
 
 
 def test_one_certificate_pdf_per_completed_module(report, tmp_path):
-    paths = export_certificates(report, tmp_path)
+    paths = export_certificates(report, tmp_path, purpose=PURPOSE)
     pdfs = [p for p in paths if p.suffix == ".pdf"]
     assert len(pdfs) == len(report.modules_completed) == 3
     for pdf in pdfs:
@@ -511,16 +531,16 @@ def test_one_certificate_pdf_per_completed_module(report, tmp_path):
 
 
 def test_certificates_mask_the_nip_unless_full_mode(report, tmp_path):
-    export_certificates(report, tmp_path / "masked")
+    export_certificates(report, tmp_path / "masked", purpose=PURPOSE)
     masked = _all_text(tmp_path / "masked")
     assert not any(nip in masked for nip in NIPS)
-    paths = export_certificates(report, tmp_path / "full", mode="full")
+    paths = export_certificates(report, tmp_path / "full", mode="full", purpose=PURPOSE)
     assert "NIP 19850315 201001 1 002" in _pdf_text(paths[0])
 
 
 def test_certificates_refuse_pseudonym_mode(report, tmp_path):
     with pytest.raises(ValueError, match="pseudonim"):
-        export_certificates(report, tmp_path, mode=IdentityMode.pseudonym, key=KEY)
+        export_certificates(report, tmp_path, mode=IdentityMode.pseudonym, key=KEY, purpose=PURPOSE)
 
 
 # -- identity and keys ---------------------------------------------------------------------------
@@ -589,3 +609,55 @@ def test_short_unreadable_or_missing_keys_are_refused(tmp_path, monkeypatch):
     monkeypatch.delenv(KEY_ENV, raising=False)
     with pytest.raises(PseudonymKeyError, match=KEY_ENV):
         load_pseudonym_key()
+
+
+# -- audit: every export records itself, whoever called it --------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["excel", "csv", "badges", "certificates"])
+def test_every_export_is_audited_in_the_library(report, tmp_path, kind):
+    exporters = {
+        "excel": lambda: [export_excel(report, tmp_path / "x.xlsx", purpose="rapat BKPSDM",
+                                       actor="bkpsdm.medan")],
+        "csv": lambda: export_csv(report, tmp_path / "csv", purpose="rapat BKPSDM",
+                                  actor="bkpsdm.medan"),
+        "badges": lambda: export_badges(report, tmp_path / "b", purpose="rapat BKPSDM",
+                                        actor="bkpsdm.medan"),
+        "certificates": lambda: export_certificates(report, tmp_path / "c", mode="full",
+                                                    purpose="rapat BKPSDM", actor="bkpsdm.medan"),
+    }  # fmt: skip
+    paths = exporters[kind]()
+    events = read_events(report.meta.course_root)
+    assert [e["event"] for e in events] == [f"export.{kind}"]
+    event = events[0]
+    assert event["by"] == "bkpsdm.medan"
+    assert event["purpose"] == "rapat BKPSDM"
+    assert event["files"] == len(paths)
+    assert event["rule_version"] == "2026.1" and event["year"] == 2026
+    assert event["identity"] == ("full" if kind == "certificates" else "masked")
+    dt.datetime.fromisoformat(event["at"])
+    if kind == "badges":
+        # Badges and certificates cover only the people who receive one.
+        covered = read_export_csv(tmp_path / "b" / MANIFEST)["nip"].nunique()
+    elif kind == "certificates":
+        covered = report.modules_completed["username"].nunique()
+    else:
+        covered = len(LEARNERS)
+    assert covered > 0
+    assert event["people"] == covered
+    # The event names no one beyond usernames: no NIP, no name.
+    text = json.dumps(event, ensure_ascii=False)
+    assert not any(nip in text for nip in NIPS)
+    assert not any(nama in text for _, _, nama, *_ in LEARNERS)
+
+
+def test_export_without_a_purpose_is_refused_and_writes_nothing(report, tmp_path):
+    with pytest.raises(ValueError, match="tujuan ekspor"):
+        export_excel(report, tmp_path / "x.xlsx", purpose="  ")
+    assert read_events(report.meta.course_root) == []
+
+
+def test_export_without_an_actor_names_the_operator(report, tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "instruktur.usu")
+    export_csv(report, tmp_path / "csv", purpose=PURPOSE)
+    assert read_events(report.meta.course_root)[-1]["by"] == "instruktur.usu"

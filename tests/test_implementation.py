@@ -13,6 +13,7 @@ from kit.competency.implementation import (
     record_confirmation,
 )
 from kit.competency.rewards import load_rules
+from kit.core import read_events
 from kit.people.roster import RosterEntry
 
 RULES = load_rules()
@@ -49,6 +50,11 @@ def test_own_lurah_and_the_camat_may_confirm(tmp_path):
         ["ani", "confirmed", "lurah.lbd"],
         ["budi", "confirmed", "camat"],
     ]
+    events = read_events(tmp_path)
+    assert [(e["event"], e["learner"], e["confirmed_by"]) for e in events] == [
+        ("implementation.confirmed", "ani", "lurah.lbd"),
+        ("implementation.confirmed", "budi", "camat"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -65,6 +71,7 @@ def test_confirmations_that_may_not_be_recorded(tmp_path, username, by, expected
     with pytest.raises(ConfirmationError, match=expected.replace("(", r"\(").replace(")", r"\)")):
         confirm(tmp_path, username, by)
     assert read_confirmations(tmp_path).empty
+    assert read_events(tmp_path) == []
 
 
 def test_latest_entry_decides_and_history_is_kept(tmp_path):

@@ -16,6 +16,7 @@ from kit.competency.jp import (
     module_completions,
     read_external,
 )
+from kit.core import read_events
 from kit.core.project import project_root
 from kit.course.curriculum import CurriculumError, Module, load_modules
 
@@ -44,6 +45,8 @@ def test_good_records_are_imported_and_kept(tmp_path):
         ("budi", "2026-05-05", 5.0),
     ]
     assert read_external(tmp_path / "jp_external.csv") == added
+    (event,) = read_events(tmp_path)
+    assert (event["event"], event["added"], event["people"]) == ("jp.import", 2, 2)
 
 
 def test_every_impossible_or_duplicate_record_is_rejected_with_its_line(tmp_path):

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from kit.core import read_events
 from kit.grading.gradebook import read_students
 from kit.people.roster import RosterError, import_roster, parse_roster_csv, read_roster
 
@@ -102,6 +103,9 @@ def test_import_adds_to_roster_and_nbgrader_gradebook(tmp_path):
     students = read_students(course / "gradebook.db")
     assert students["id"].tolist() == ["budi.pane", "siti.lubis"]
     assert students.set_index("id").at["siti.lubis", "first_name"] == "Siti Lubis"
+    # Audited by the library itself, whoever called it.
+    (event,) = read_events(course)
+    assert (event["event"], event["added"], event["people"]) == ("roster.import", 2, 2)
 
 
 def test_bad_file_adds_nothing_and_keeps_existing_roster(tmp_path):
@@ -120,6 +124,8 @@ def test_bad_file_adds_nothing_and_keeps_existing_roster(tmp_path):
     ]
     assert (course / "roster.csv").read_bytes() == before
     assert read_students(course / "gradebook.db")["id"].tolist() == ["siti.lubis"]
+    # Only the accepted import is in the audit log.
+    assert [e["added"] for e in read_events(course)] == [1]
 
 
 def test_cli_reports_bad_rows_in_indonesian_and_fails(tmp_path):

@@ -140,6 +140,7 @@ def manager_dashboard(
         units=viewer.units,
         report=restrict_report(snapshot.report, set(scoped.learners["username"])),
         full_nip=viewer.sees_full_nip,
+        viewer=viewer.username,
     )
 
 
@@ -295,8 +296,11 @@ class ManagerDashboard(widgets.VBox):
         units: frozenset[str] | None = None,
         report: HrReport | None = None,
         full_nip: bool = False,
+        viewer: str | None = None,
     ) -> None:
         self.summary = summary
+        # Who downloads: the audit log names the viewer, not the server's account.
+        self.viewer = viewer
         self.report = report
         # HR sees NIPs in full, on the page and in the workbook; everyone else masked.
         self.full_nip = full_nip
@@ -457,7 +461,16 @@ class ManagerDashboard(widgets.VBox):
             raise ValueError("this dashboard was built without a report")
         with tempfile.TemporaryDirectory() as folder:
             mode = "full" if self.full_nip else "masked"
-            path = export_excel(report, Path(folder) / "laporan.xlsx", mode=mode)
+            path = export_excel(
+                report,
+                Path(folder) / "laporan.xlsx",
+                mode=mode,
+                purpose=message(
+                    "dashboard_manajer.download_purpose",
+                    unit=self.selected_unit or message("dashboard.all_units"),
+                ),
+                actor=self.viewer,
+            )
             return path.read_bytes()
 
     def prepare_download(self) -> None:

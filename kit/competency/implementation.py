@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.core import message
+from kit.core import message, record_event
 from kit.people import RosterEntry
 
 __all__ = [
@@ -68,8 +68,14 @@ def record_confirmation(
     status: str = "confirmed",
     note: str = "",
     now: dt.datetime | None = None,
+    *,
+    actor: str | None = None,
 ) -> Confirmation:
-    """Check the confirmer may vouch for the learner, then append the entry to the log."""
+    """Check the confirmer may vouch for the learner, then append the entry to the log.
+
+    The confirmation (or revocation) is audited; ``actor`` is who recorded it (the operator when
+    None), ``confirmed_by`` the manager who vouches.
+    """
     people = {entry.username: entry for entry in roster}
     if status not in STATUSES:
         raise ConfirmationError(message("impl.status", status=status))
@@ -107,4 +113,12 @@ def record_confirmation(
         writer.writerow(asdict(entry))
         handle.flush()
         os.fsync(handle.fileno())
+    record_event(
+        course_root,
+        f"implementation.{status}",
+        by=actor,
+        learner=entry.username,
+        confirmed_by=entry.confirmed_by,
+        people=1,
+    )
     return entry

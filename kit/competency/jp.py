@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.core import message
+from kit.core import message, record_event
 from kit.course import Module
 
 __all__ = [
@@ -199,14 +199,30 @@ def parse_external_csv(
 
 
 def import_external(
-    course_root: Path, csv_path: Path, known_users: Iterable[str], today: dt.date | None = None
+    course_root: Path,
+    csv_path: Path,
+    known_users: Iterable[str],
+    today: dt.date | None = None,
+    *,
+    actor: str | None = None,
 ) -> list[ExternalRecord]:
-    """Validate and append outside learning to ``<course>/jp_external.csv`` (all or nothing)."""
+    """Validate and append outside learning to ``<course>/jp_external.csv`` (all or nothing).
+
+    The import is audited (``actor`` or the operator, the file, records and people added).
+    """
     target = Path(course_root) / "jp_external.csv"
     current = read_external(target)
     new = parse_external_csv(csv_path, known_users, existing=current, today=today)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_external(target, [*current, *new])
+    record_event(
+        course_root,
+        "jp.import",
+        by=actor,
+        file=Path(csv_path).resolve(),
+        added=len(new),
+        people=len({record.username for record in new}),
+    )
     return new
 
 

@@ -7,7 +7,7 @@ import lazy_loader as _lazy
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     submod_attrs={
-        "audit": ["LOG_NAME", "read_events", "record_event"],
+        "audit": ["LOG_NAME", "current_operator", "read_events", "record_event"],
         "dates": ["MONTHS", "WIB", "date_label", "to_wib", "wib_label"],
         "messages": ["current_language", "message"],
         "organisation": ["KELURAHAN", "Unit", "load_units", "unit_names"],

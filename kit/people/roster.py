@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.core import load_units, message
+from kit.core import load_units, message, record_event
 from kit.course import Course
 from kit.people.nip import NipError, parse_nip
 
@@ -226,17 +226,30 @@ def _row_problems(
 
 
 def import_roster(
-    course_root: Path, csv_path: Path, today: dt.date | None = None
+    course_root: Path,
+    csv_path: Path,
+    today: dt.date | None = None,
+    *,
+    actor: str | None = None,
 ) -> list[RosterEntry]:
     """Validate ``csv_path`` and add its participants to the course roster and gradebook.
 
-    Nothing is written unless every row is valid.
+    Nothing is written unless every row is valid. The import is audited (``actor`` or the
+    operator, the file, how many people were added).
     """
     course = Course(Path(course_root))
     current = read_roster(course.roster_path)
     new_entries = parse_roster_csv(csv_path, existing=current, today=today)
     _add_students_to_gradebook(course, new_entries)
     write_roster(course.roster_path, [*current, *new_entries])
+    record_event(
+        course.root,
+        "roster.import",
+        by=actor,
+        file=Path(csv_path).resolve(),
+        added=len(new_entries),
+        people=len(new_entries),
+    )
     return new_entries
 
 
@@ -268,7 +281,9 @@ def read_unit_history(course_root: Path) -> pd.DataFrame:
     )
 
 
-def move_learner(course_root: Path, username: str, unit: str, since: dt.date) -> RosterEntry:
+def move_learner(
+    course_root: Path, username: str, unit: str, since: dt.date, *, actor: str | None = None
+) -> RosterEntry:
     """Record that ``username`` works in ``unit`` from ``since``; the roster shows the new unit.
 
     The previous unit stays in the history, so the JP and results earned there before the
@@ -300,6 +315,16 @@ def move_learner(course_root: Path, username: str, unit: str, since: dt.date) ->
     os.replace(tmp, path)
     moved = RosterEntry(**{**asdict(current), "unit": unit})
     write_roster(course.roster_path, [moved if e.username == username else e for e in entries])
+    record_event(
+        course.root,
+        "roster.move",
+        by=actor,
+        learner=username,
+        from_unit=current.unit,
+        to_unit=unit,
+        since=since.isoformat(),
+        people=1,
+    )
     return moved
 
 

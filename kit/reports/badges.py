@@ -34,7 +34,7 @@ from referencing import Registry, Resource
 
 from kit.core import date_label, to_wib
 from kit.people import IdentityMode
-from kit.reports.identities import People, log_export
+from kit.reports.identities import People, record_export
 from kit.reports.report import HrReport
 
 __all__ = [
@@ -133,6 +133,9 @@ def export_badges(
     issuer: BadgeIssuer | None = None,
     mode: IdentityMode | str = IdentityMode.masked,
     key: bytes | None = None,
+    *,
+    purpose: str,
+    actor: str | None = None,
 ) -> list[Path]:
     """Write the issuer, BadgeClasses and Assertions (all validated first); return the paths.
 
@@ -203,7 +206,16 @@ def export_badges(
     manifest = people.attach(manifest)
     manifest.to_csv(out_dir / MANIFEST, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     paths.append(out_dir / MANIFEST)
-    log_export("lencana", report, people.mode, paths)
+    record_export(
+        "badges",
+        report,
+        people,
+        paths,
+        purpose=purpose,
+        actor=actor,
+        out=out_dir,
+        covered={row["username"] for row in manifest_rows},
+    )
     return paths
 
 

@@ -19,7 +19,7 @@ from fpdf import FPDF
 
 from kit.core import date_label, to_wib, wib_label
 from kit.people import IdentityMode, format_nip
-from kit.reports.identities import People, log_export
+from kit.reports.identities import People, record_export
 from kit.reports.report import HrReport
 
 __all__ = ["export_certificates", "REGISTER"]
@@ -38,6 +38,9 @@ def export_certificates(
     key: bytes | None = None,
     issuer_name: str = "Kecamatan Medan Marelan",
     signer: str = "Camat Medan Marelan",
+    *,
+    purpose: str,
+    actor: str | None = None,
 ) -> list[Path]:
     """Write one PDF per row of ``report.modules_completed`` and the register; return the paths.
 
@@ -107,7 +110,16 @@ def export_certificates(
     frame["rule_version"] = report.meta.rule_version
     frame.to_csv(out_dir / REGISTER, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     paths.append(out_dir / REGISTER)
-    log_export("sertifikat", report, mode, paths)
+    record_export(
+        "certificates",
+        report,
+        people,
+        paths,
+        purpose=purpose,
+        actor=actor,
+        out=out_dir,
+        covered={row["username"] for row in register},
+    )
     return paths
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from kit.core import to_wib
 from kit.people import IdentityMode
-from kit.reports.identities import People, log_export
+from kit.reports.identities import People, record_export
 from kit.reports.report import HrReport
 
 __all__ = ["export_csv", "read_export_csv", "CSV_FILES"]
@@ -37,6 +37,9 @@ def export_csv(
     mode: IdentityMode | str = IdentityMode.masked,
     key: bytes | None = None,
     sep: str = ",",
+    *,
+    purpose: str,
+    actor: str | None = None,
 ) -> list[Path]:
     """Write one CSV per report table into ``out_dir``; return the paths written.
 
@@ -64,7 +67,7 @@ def export_csv(
         # utf-8-sig writes the byte-order mark Excel needs to read UTF-8 rather than ANSI.
         frame.to_csv(path, index=False, encoding="utf-8-sig", sep=sep, lineterminator="\r\n")
         paths.append(path)
-    log_export("csv", report, people.mode, paths)
+    record_export("csv", report, people, paths, purpose=purpose, actor=actor, out=out_dir)
     return paths
 
 

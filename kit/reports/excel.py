@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kit.core import to_wib, wib_label
 from kit.people import IdentityMode
-from kit.reports.identities import People, log_export
+from kit.reports.identities import People, record_export
 from kit.reports.report import HrReport
 
 __all__ = ["export_excel", "SHEETS", "HEADER_ROW"]
@@ -72,6 +72,9 @@ def export_excel(
     out: Path,
     mode: IdentityMode | str = IdentityMode.masked,
     key: bytes | None = None,
+    *,
+    purpose: str,
+    actor: str | None = None,
 ) -> Path:
     """Write the HR workbook to ``out`` (``.xlsx``) and return its path."""
     out = Path(out)
@@ -90,7 +93,7 @@ def export_excel(
 
     out.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
-    log_export("excel", report, people.mode, [out])
+    record_export("excel", report, people, [out], purpose=purpose, actor=actor, out=out)
     return out
 
 

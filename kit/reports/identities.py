@@ -7,18 +7,19 @@ Every exporter of :mod:`kit.reports` names people through :class:`People`, as th
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kit.core import message, record_event
 from kit.people import IdentityMode, Redactor, identify, identity_columns
 
 if TYPE_CHECKING:
     from kit.reports.report import HrReport
 
-__all__ = ["People", "PERSONAL_COLUMNS", "log_export"]
+__all__ = ["People", "PERSONAL_COLUMNS", "record_export"]
 
 # Columns that identify a person; exporters replace them with ``identify``'s columns.
 PERSONAL_COLUMNS = ("username", "nip", "nama", "email", "jabatan")
@@ -67,14 +68,43 @@ class People:
         return merged[[*front, *self.columns, *rest]].reset_index(drop=True)
 
 
-def log_export(kind: str, report: HrReport, mode: IdentityMode, paths: Sequence[Path]) -> None:
-    """Record an export (no personal data: kind, mode, rule version, file count)."""
+def record_export(
+    kind: str,
+    report: HrReport,
+    people: People,
+    paths: Sequence[Path],
+    *,
+    purpose: str,
+    actor: str | None,
+    out: Path,
+    covered: Iterable[str] | None = None,
+) -> dict:
+    """Audit one export in the report's course, whoever asked for it (CLI, page or notebook).
+
+    The event says who (``actor``, else the operator), why (``purpose``), how many people the
+    files cover (``covered`` usernames, else every learner of the report) and how they are
+    identified; it holds no personal data itself.
+    """
+    if not purpose or not purpose.strip():
+        raise ValueError(message("export.no_purpose"))
     log.info(
         "ekspor %s: %d berkas, mode identitas %s, versi aturan %s, kursus %s, tahun %s",
         kind,
         len(paths),
-        IdentityMode(mode).value,
+        people.mode.value,
         report.meta.rule_version,
         report.meta.course_id,
         report.meta.year,
+    )
+    return record_event(
+        report.meta.course_root,
+        f"export.{kind}",
+        by=actor,
+        purpose=purpose.strip(),
+        people=len(set(report.learners["username"] if covered is None else covered)),
+        identity=people.mode.value,
+        rule_version=report.meta.rule_version,
+        year=report.meta.year,
+        files=len(paths),
+        out=Path(out).resolve(),
     )

@@ -42,6 +42,7 @@ class ReportMeta:
     generated_at: dt.datetime  # timezone-aware
     year: int  # the year the JP ledger and standing are computed for
     course_id: str
+    course_root: Path  # the course folder: every export of this report is audited there
 
 
 @dataclass
@@ -160,6 +161,7 @@ def build_report(
         generated_at=generated_at,
         year=year,
         course_id=_course_id(course),
+        course_root=course.root,
     )
     return HrReport(
         meta=meta,
