@@ -18,7 +18,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "certificates": ["REGISTER", "export_certificates"],
         "csv": ["CSV_FILES", "export_csv", "read_export_csv"],
         "excel": ["HEADER_ROW", "SHEETS", "export_excel"],
-        "identities": ["PERSONAL_COLUMNS", "People", "log_export"],
+        "identities": ["PERSONAL_COLUMNS", "People", "record_export"],
         "report": ["HrReport", "ReportMeta", "build_report"],
         "snapshot": ["CACHE_DIR", "CourseSnapshot", "course_fingerprint", "course_snapshot"],
         "trends": ["monthly_jp", "monthly_scores"],
