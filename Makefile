@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-build test bench lint format clean
+.PHONY: install demo demo-build test test-quick bench lint format clean
 
 # Reinstall only when the package metadata changed (the package itself is installed editable).
 $(STAMP): pyproject.toml
@@ -25,6 +25,12 @@ demo-build: install
 ## Lint, format check, unit tests, notebooks, end-to-end pipeline and browser tests.
 test: install
 	$(BIN)/pytest
+
+## Everyday loop: lint, format check and the unit tests (no notebooks, kernels or browsers).
+test-quick: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q -m "not slow and not browser"
 
 ## Time the competency and reward summary at 500, 2,000 and 10,000 learners against nbgrader export,
 ## then the manager dashboard (Voila, headless Chromium) and its kernel's memory at 2,000 learners.

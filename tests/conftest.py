@@ -110,3 +110,14 @@ def sync_playwright():
     from tests.browser import playwright_or_skip
 
     return playwright_or_skip()
+
+
+# Fixtures that build and grade real courses: a test using one is slow whatever its own marks say,
+# so `make test-quick` (-m "not slow and not browser") never builds a course by accident.
+_COURSE_BUILDING_FIXTURES = frozenset({"graded_course", "demo_course"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _COURSE_BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
