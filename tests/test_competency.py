@@ -8,7 +8,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kit.competency.framework import (
+from kit.competency import (
     CompetencyFramework,
     FrameworkError,
     TagError,

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from kit.competency.framework import (
+from kit.competency import (
     ASN_LEVELS,
     PILLARS,
     CompetencyFramework,

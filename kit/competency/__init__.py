@@ -17,11 +17,6 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "FrameworkError",
             "LevelRule",
             "PILLARS",
-            "TAG_KEY",
-            "TagError",
-            "cell_competency_map",
-            "mastery_by_learner",
-            "mastery_by_unit",
         ],
         "implementation": [
             "Confirmation",
@@ -43,6 +38,13 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "parse_external_csv",
             "read_external",
             "write_external",
+        ],
+        "mastery": [
+            "TAG_KEY",
+            "TagError",
+            "cell_competency_map",
+            "mastery_by_learner",
+            "mastery_by_unit",
         ],
         "rewards": [
             "Component",
