@@ -39,6 +39,8 @@ __all__ = [
 ]
 
 KeyPath = tuple[str | int, ...]
+# libyaml when present: the same documents, nodes and marks, parsed several times faster.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Type names as a reader of the YAML file knows them (catalogue keys data.type.<name>).
 _TYPE_OF = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"),
@@ -192,7 +194,9 @@ def validate_data(
 
 def schema_names() -> list[str]:
     """The schemas in ``kit/data/schemas`` (``competencies``, ``module``, ...)."""
-    return sorted(_schemas())
+    folder = resources.files("kit").joinpath("data").joinpath("schemas")
+    suffix = ".schema.yml"
+    return sorted(f.name.removesuffix(suffix) for f in folder.iterdir() if f.name.endswith(suffix))
 
 
 # --- reading YAML with lines --------------------------------------------------------------------
@@ -201,7 +205,7 @@ def schema_names() -> list[str]:
 def _parse_yaml(
     text: str, where: str, error: type[DataFileError]
 ) -> tuple[Any, dict[KeyPath, int]]:
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -301,14 +305,9 @@ def _sorted(problems: Iterable[Problem]) -> list[Problem]:
 
 
 @cache
-def _schemas() -> dict[str, dict]:
+def _schema(name: str) -> dict:
     folder = resources.files("kit").joinpath("data").joinpath("schemas")
-    schemas = {}
-    for entry in folder.iterdir():
-        if entry.name.endswith(".schema.yml"):
-            name = entry.name.removesuffix(".schema.yml")
-            schemas[name] = yaml.safe_load(entry.read_text(encoding="utf-8"))
-    return schemas
+    return yaml.load(folder.joinpath(f"{name}.schema.yml").read_text("utf-8"), Loader=_Loader)
 
 
 def _is_date(value: object) -> bool:
@@ -324,7 +323,7 @@ def _is_date(value: object) -> bool:
 @cache
 def _fast_validator(name: str) -> Callable[[Any], Any]:
     # use_default=False: validation must never write defaults into the caller's data.
-    return fastjsonschema.compile(_schemas()[name], formats={"date": _is_date}, use_default=False)
+    return fastjsonschema.compile(_schema(name), formats={"date": _is_date}, use_default=False)
 
 
 @cache
@@ -333,8 +332,8 @@ def _full_validator(name: str):  # noqa: ANN202 - jsonschema is imported only he
 
     checker = FormatChecker(formats=())
     checker.checks("date")(_is_date)
-    Draft7Validator.check_schema(_schemas()[name])
-    return Draft7Validator(_schemas()[name], format_checker=checker)
+    Draft7Validator.check_schema(_schema(name))
+    return Draft7Validator(_schema(name), format_checker=checker)
 
 
 def _explain(data: Any, schema: str, lines: dict[KeyPath, int]) -> list[Problem]:
