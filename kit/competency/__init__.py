@@ -47,6 +47,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "mastery_by_unit",
         ],
         "rewards": [
+            "CONDITION_KINDS",
             "Component",
             "Condition",
             "RewardRules",

@@ -24,6 +24,7 @@ __all__ = [
     "load_rules",
     "compute_standing",
     "SOURCES",
+    "CONDITION_KINDS",
 ]
 
 # The same lists as reward_rules.schema.yml (a test keeps them in step).

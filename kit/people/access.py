@@ -110,7 +110,7 @@ def read_course_roles(course: Course) -> dict[str, tuple[str, ...]]:
     path = course.root / "roles.yml"
     if not path.exists():
         return {"instructors": (), "hr": ()}
-    raw = read_data_file(path, "roles", error=AccessFileError).data or {}
+    raw = read_data_file(path, "roles", error=AccessFileError).data
     return {key: tuple(raw.get(key) or ()) for key in ("instructors", "hr")}
 
 
