@@ -37,6 +37,7 @@ from kit.core import (
     Problem,
     holidays,
     load_units,
+    message,
     project_root,
     read_data_file,
     schema_names,
@@ -225,6 +226,41 @@ def test_lists_in_code_match_the_schemas():
     )
     kinds = rules["definitions"]["condition"]["properties"]["kind"]["enum"]
     assert tuple(kinds) == CONDITION_KINDS
+
+
+# Keywords whose errors kit.core.schema words from the catalogue (others would fall back to
+# jsonschema's English), and keywords that only structure a schema.
+WORDED = {"type", "enum", "const", "required", "dependencies", "additionalProperties", "minimum",
+          "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems",
+          "maxItems", "pattern", "uniqueItems", "format"}  # fmt: skip
+STRUCTURE = {"$schema", "$ref", "title", "description", "properties", "items", "definitions",
+             "if", "then", "allOf", "x-message"}  # fmt: skip
+
+
+def _subschemas(schema: object):
+    if isinstance(schema, dict):
+        yield schema
+        for key, value in schema.items():
+            if key in ("properties", "definitions"):
+                for sub in value.values():
+                    yield from _subschemas(sub)
+            elif key in ("items", "if", "then", "allOf", "additionalProperties"):
+                for sub in value if isinstance(value, list) else [value]:
+                    yield from _subschemas(sub)
+
+
+@pytest.mark.parametrize("name", sorted(KINDS))
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_message_a_schema_can_give_is_in_the_catalogue(name, lang):
+    for sub in _subschemas(_schema(name)):
+        assert set(sub) <= WORDED | STRUCTURE, (name, sorted(set(sub) - WORDED - STRUCTURE))
+        if "x-message" in sub:
+            assert message(sub["x-message"], lang, value="'x'")
+        if "format" in sub:
+            assert message(f"data.format.{sub['format']}", lang, value="'x'")
+        types = sub.get("type", [])
+        for type_name in types if isinstance(types, list) else [types]:
+            assert message(f"data.type.{type_name}", lang)
 
 
 # --- broken copies ----------------------------------------------------------------------------

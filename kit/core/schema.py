@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import fastjsonschema
 import yaml
@@ -124,9 +124,6 @@ class DataFile:
         """Raise the loader's error listing ``problems``, if there are any."""
         if problems:
             raise self.error(self.source, _sorted(problems))
-
-    def refuse(self, problems: Sequence[Problem]) -> NoReturn:
-        raise self.error(self.source, _sorted(problems))
 
 
 def read_data_file(
