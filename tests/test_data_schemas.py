@@ -356,6 +356,7 @@ def test_a_key_written_twice_is_refused(tmp_path):
         ),
         ("holidays:\n  - 2026-01-01\n  - 2026-01-01\n", "holidays (baris 1): butir ditulis lebih"),
         ("", "isi berkas: harus berupa pemetaan (kunci: nilai), bukan kosong"),
+        ("holidays: &x\n  - 2026-01-01\n  - *x\n", "holidays[2] (baris 1): alias (*) ini"),
     ],
 )
 def test_unreadable_or_impossible_holidays(tmp_path, text, expected):

@@ -208,10 +208,10 @@ def _parse_yaml(
         if node is None:
             return None, {}
         lines: dict[KeyPath, int] = {}
-        duplicates: list[Problem] = []
-        _index(node, (), lines, duplicates)
-        if duplicates:
-            raise error(where, _sorted(duplicates))
+        problems: list[Problem] = []
+        _index(node, (), lines, problems)
+        if problems:
+            raise error(where, _sorted(problems))
         try:
             return loader.construct_document(node), lines
         except ValueError as exc:  # e.g. an unquoted date that is no date: 2026-02-30
@@ -228,9 +228,15 @@ def _parse_yaml(
         loader.dispose()
 
 
-def _index(node: yaml.Node, path: KeyPath, lines: dict, duplicates: list[Problem]) -> None:
-    """Record the line of every key and item; a key written twice is a problem (PyYAML would
-    silently keep the last one)."""
+def _index(
+    node: yaml.Node, path: KeyPath, lines: dict, problems: list[Problem], inside: tuple = ()
+) -> None:
+    """Record the line of every key and item. A key written twice is a problem (PyYAML would
+    silently keep the last one), and so is data that contains itself through an alias."""
+    if id(node) in inside:  # an alias to an enclosing anchor: the data would contain itself
+        problems.append(Problem(path, message("data.recursive"), node.start_mark.line + 1))
+        return
+    inside = (*inside, id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -240,15 +246,15 @@ def _index(node: yaml.Node, path: KeyPath, lines: dict, duplicates: list[Problem
             line = key_node.start_mark.line + 1
             if key in seen:
                 text = message("data.duplicate_key", first=seen[key])
-                duplicates.append(Problem((*path, key), text, line))
+                problems.append(Problem((*path, key), text, line))
                 continue
             seen[key] = line
             lines[(*path, key)] = line
-            _index(value_node, (*path, key), lines, duplicates)
+            _index(value_node, (*path, key), lines, problems, inside)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[(*path, index)] = item.start_mark.line + 1
-            _index(item, (*path, index), lines, duplicates)
+            _index(item, (*path, index), lines, problems, inside)
 
 
 def _bad_scalar_line(node: yaml.Node) -> int | None:
