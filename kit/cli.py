@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from kit.competency import FrameworkError, RuleError, TagError
-from kit.core import message, project_root
-from kit.course import Course, CurriculumError, NbgraderError, put_scripts_on_path
+from kit.competency import TagError
+from kit.core import DataFileError, message, project_root
+from kit.course import Course, NbgraderError, put_scripts_on_path
 from kit.people import RosterError
 
 __all__ = ["main"]
@@ -451,7 +451,9 @@ def main(argv: list[str] | None = None) -> int:
     except NbgraderError as error:
         print(error, file=sys.stderr)
         return 2
-    except (RuleError, FrameworkError, TagError, CurriculumError) as error:
+    # An invalid data file (rules, framework, modules, roles, reference data: all DataFileError)
+    # or bad competency tags: the Indonesian message alone, no traceback.
+    except (DataFileError, TagError) as error:
         print(error, file=sys.stderr)
         return 2
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from kit.competency.framework import CompetencyFramework, cell_competency_map, mastery_by_learner
+from kit.competency import CompetencyFramework, cell_competency_map, mastery_by_learner
 from kit.core.project import project_root
 from kit.course.nbgrader_course import Course
 from kit.grading.gradebook import read_grades

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from kit.competency.framework import CompetencyFramework, cell_competency_map
+from kit.competency import CompetencyFramework, cell_competency_map
 from kit.core.project import project_root
 from kit.datasets import load
 from tests.assignment_harness import ASSIGNMENTS, GradedCourse, graded_course, release_text

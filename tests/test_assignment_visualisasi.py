@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 
-from kit.competency.framework import CompetencyFramework, cell_competency_map
+from kit.competency import CompetencyFramework, cell_competency_map
 from kit.core.project import project_root
 from tests.assignment_harness import (
     ASSESSMENTS,

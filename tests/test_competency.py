@@ -8,7 +8,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kit.competency.framework import (
+from kit.competency import (
     CompetencyFramework,
     FrameworkError,
     TagError,
@@ -39,13 +39,26 @@ def test_kit_framework_loads():
     assert kit_framework.display_name("DATA.OLAH") == "Mengolah data dengan pandas"
 
 
+LINE = r" \(baris \d+\)"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (FRAMEWORK_OK.replace("code: B", "code: A"), "competency code 'A' is declared twice"),
-        (FRAMEWORK_OK.replace("Aman Digital", "Hebat Digital"), "pillar 'Hebat Digital'"),
-        (FRAMEWORK_OK.replace('digcomp: "4.2"', "x: 1"), "competency #2 lacks digcomp"),
-        ("version: 1\n", "expected a mapping with a 'competencies' list"),
+        (
+            FRAMEWORK_OK.replace("code: B", "code: A"),
+            rf"competencies\[2\]\.code{LINE}: 'A' sudah dipakai oleh butir ke-1",
+        ),
+        (
+            FRAMEWORK_OK.replace("Aman Digital", "Hebat Digital"),
+            rf"competencies\[2\]\.pillar{LINE}: 'Hebat Digital' tidak dikenal",
+        ),
+        (
+            FRAMEWORK_OK.replace('digcomp: "4.2"', "x: 1"),
+            rf"competencies\[2\]\.digcomp{LINE}: wajib ada, tetapi tidak ditulis\n"
+            rf"- competencies\[2\]\.x{LINE}: kunci tidak dikenal",
+        ),
+        ("version: 1\n", r"competencies: wajib ada, tetapi tidak ditulis"),
     ],
 )
 def test_framework_mistakes_get_precise_errors(tmp_path, text, message):

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from kit.competency.framework import (
+from kit.competency import (
     ASN_LEVELS,
     PILLARS,
     CompetencyFramework,
@@ -180,120 +180,198 @@ def test_complete_framework_loads(tmp_path):
     assert loaded.level_rule.min_evidence_cells == 2
 
 
+TEXT_OF_CODE = (
+    "bukan kode kompetensi yang sah: huruf besar, angka dan _ dalam bagian yang dipisah titik, "
+    "misalnya DATA.OLAH"
+)
+TWICE = "sudah dipakai oleh butir ke-1; tiap nilai hanya boleh dipakai sekali"
+ONE_LEVEL = "tiap tingkat 1 sampai 8 milik tepat satu level"
+
+# (change, key path, problem): the error names the file, the key path, then the problem.
 MISTAKES = [
     # competencies
     (
         lambda d: first(d).update(pillar="Hebat Digital"),
-        "competency 'DATA.OLAH' has pillar 'Hebat Digital'; expected one of Cakap Digital, "
-        "Etika Digital, Aman Digital, Budaya Digital",
+        "competencies[1].pillar",
+        "'Hebat Digital' tidak dikenal; pilih salah satu: 'Cakap Digital', 'Etika Digital', "
+        "'Aman Digital', 'Budaya Digital'",
     ),
     (
         lambda d: first(d).update(digcomp="6.1"),
-        "competency 'DATA.OLAH' digcomp: '6.1' is not a DigComp 2.2 competence (1.1 to 5.4",
+        "competencies[1].digcomp",
+        "'6.1' bukan kompetensi DigComp 2.2 (1.1 sampai 5.4, lihat kit/data/digcomp.yml)",
     ),
     (
         lambda d: first(d).update(digcomp="2.7"),
-        "competency 'DATA.OLAH' digcomp: '2.7' is not a DigComp 2.2 competence",
+        "competencies[1].digcomp",
+        "'2.7' bukan kompetensi DigComp 2.2",
+    ),
+    (
+        lambda d: first(d).update(digcomp=1.3),
+        "competencies[1].digcomp",
+        "harus berupa teks, bukan angka 1.3",
     ),
     (
         lambda d: first(d)["levels"].pop(3),
-        "competency 'DATA.OLAH' levels: missing level 3; levels 1 to 5 are all required",
+        "competencies[1].levels.3",
+        "wajib ada, tetapi tidak ditulis",
     ),
     (
         lambda d: first(d)["levels"].update({6: "Lebih dari ahli"}),
-        "competency 'DATA.OLAH' levels: unexpected level 6; levels are 1 to 5",
+        "competencies[1].levels.6",
+        "kunci tidak dikenal; kunci yang boleh: 1, 2, 3, 4, 5",
     ),
     (
         lambda d: first(d)["levels"].update({2: "  "}),
-        "competency 'DATA.OLAH' levels: descriptor of level 2 is empty",
+        "competencies[1].levels.2",
+        "tidak boleh kosong",
     ),
-    (lambda d: first(d).pop("levels"), "competency 'DATA.OLAH' lacks levels"),
-    (lambda d: first(d).pop("description_en"), "competency 'DATA.OLAH' lacks description_en"),
+    (lambda d: first(d).pop("levels"), "competencies[1].levels", "wajib ada, tetapi tidak ditulis"),
+    (
+        lambda d: first(d).pop("description_en"),
+        "competencies[1].description_en",
+        "wajib ada, tetapi tidak ditulis",
+    ),
+    (
+        lambda d: first(d).update(descripton_en="Typo."),
+        "competencies[1].descripton_en",
+        "kunci tidak dikenal (maksudnya 'description_en'?); kunci yang boleh: code, name_id, "
+        "name_en, description_id, description_en, pillar, digcomp, levels",
+    ),
     (
         lambda d: d["competencies"][1].update(code="DATA.OLAH"),
-        "competency code 'DATA.OLAH' is declared twice",
+        "competencies[2].code",
+        f"'DATA.OLAH' {TWICE}",
     ),
-    (lambda d: first(d).pop("pillar"), "competency #1 lacks pillar (code 'DATA.OLAH')"),
+    (lambda d: first(d).pop("pillar"), "competencies[1].pillar", "wajib ada, tetapi tidak ditulis"),
     # code format
     *[
         (
             lambda d, bad=bad: first(d).update(code=bad),
-            f"competency #1 code '{bad}' is not UPPER.DOTTED",
+            "competencies[1].code",
+            f"'{bad}' {TEXT_OF_CODE}",
         )
         for bad in ["data.olah", "DATA..OLAH", "DATA.OLAH.", "1DATA.OLAH", "DATA OLAH", "DATA-OLAH"]
     ],
     # level rule
     (
         lambda d: d["level_rule"]["thresholds"].update({3: 0.55}),
-        "level_rule thresholds: level 3 (0.55) is below level 2 (0.6); "
-        "thresholds must not decrease from level 1 to 5",
+        "level_rule.thresholds.3",
+        "ambang level 3 (0.55) di bawah ambang level 2 (0.6); "
+        "ambang tidak boleh turun dari level 1 ke 5",
     ),
     (
         lambda d: d["level_rule"]["thresholds"].update({1: 0}),
-        "level_rule thresholds: level 1 is 0; a threshold is a share in (0, 1]",
+        "level_rule.thresholds.1",
+        "harus lebih dari 0, bukan 0",
     ),
     (
         lambda d: d["level_rule"]["thresholds"].update({5: 1.2}),
-        "level_rule thresholds: level 5 is 1.2; a threshold is a share in (0, 1]",
+        "level_rule.thresholds.5",
+        "paling besar 1, bukan 1.2",
     ),
     (
         lambda d: d["level_rule"]["thresholds"].update({4: "tinggi"}),
-        "level_rule thresholds: level 4 is 'tinggi'; a threshold is a share in (0, 1]",
+        "level_rule.thresholds.4",
+        "harus berupa angka, bukan teks 'tinggi'",
     ),
     (
         lambda d: d["level_rule"]["thresholds"].pop(5),
-        "level_rule thresholds: missing level 5",
+        "level_rule.thresholds.5",
+        "wajib ada, tetapi tidak ditulis",
     ),
     (
         lambda d: d["level_rule"].update(min_evidence_cells=0),
-        "level_rule min_evidence_cells: 0 is not a whole number of at least 1",
+        "level_rule.min_evidence_cells",
+        "paling kecil 1, bukan 0",
     ),
     (
         lambda d: d["level_rule"].update(min_evidence_cells=1.5),
-        "level_rule min_evidence_cells: 1.5 is not a whole number of at least 1",
+        "level_rule.min_evidence_cells",
+        "harus berupa bilangan bulat, bukan angka 1.5",
     ),
     (
         lambda d: d["level_rule"].update(training_need_below=6),
-        "level_rule training_need_below: 6 is not a level from 1 to 5",
+        "level_rule.training_need_below",
+        "paling besar 5, bukan 6",
     ),
-    (lambda d: d.pop("level_rule"), "declares levels but no level_rule"),
+    (lambda d: d.pop("level_rule"), "level_rule", "wajib ada bila 'levels' ditulis"),
     # ASN levels and their DigComp mapping
     (
         lambda d: d["levels"][2].update(digcomp_proficiency=[3, 4]),
-        "level 3 digcomp_proficiency: DigComp proficiency level 4 is already mapped by level 2; "
-        "each of 1 to 8 belongs to exactly one level",
+        "levels.3.digcomp_proficiency[1]",
+        f"tingkat kecakapan DigComp 4 sudah dipetakan oleh level 2; {ONE_LEVEL}",
     ),
     (
         lambda d: d["levels"][5].update(digcomp_proficiency=[7]),
-        "levels digcomp_proficiency: DigComp proficiency level 8 belongs to no level",
+        "levels",
+        f"tingkat kecakapan DigComp 8 belum dipetakan ke level mana pun; {ONE_LEVEL}",
     ),
     (
         lambda d: d["levels"][5].update(digcomp_proficiency=[7, 8, 9]),
-        "level 5 digcomp_proficiency: 9 is not a DigComp proficiency level (1 to 8)",
+        "levels.5.digcomp_proficiency[3]",
+        "9 bukan tingkat kecakapan DigComp (1 sampai 8)",
     ),
     (
         lambda d: (
             d["levels"][1].update(digcomp_proficiency=[3]),
             d["levels"][2].update(digcomp_proficiency=[1, 2]),
         ),
-        "levels digcomp_proficiency: level 2 maps to DigComp 1, below level 1's 3",
+        "levels.2.digcomp_proficiency",
+        "level 2 dipetakan ke DigComp 1, di bawah DigComp 3 milik level 1",
     ),
-    (lambda d: d["levels"].pop(4), "levels: missing level 4"),
-    (lambda d: d["levels"][2].pop("name_en"), "level 2 lacks name_en"),
+    (lambda d: d["levels"].pop(4), "levels.4", "wajib ada, tetapi tidak ditulis"),
+    (
+        lambda d: d["levels"][2].pop("name_en"),
+        "levels.2.name_en",
+        "wajib ada, tetapi tidak ditulis",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "message"), MISTAKES)
-def test_framework_mistakes_name_file_and_field(tmp_path, change, message):
+def problem_pattern(where: str, text: str) -> str:
+    """The key path, its line if known, then the problem."""
+    return re.escape(where) + r"( \(baris \d+\))?: " + re.escape(text)
+
+
+@pytest.mark.parametrize(("change", "where", "text"), MISTAKES)
+def test_framework_mistakes_name_file_and_field(tmp_path, change, where, text):
     path = write(tmp_path, broken(change))
-    with pytest.raises(FrameworkError, match=re.escape(message)) as caught:
+    with pytest.raises(FrameworkError, match=problem_pattern(where, text)) as caught:
         CompetencyFramework.load(path)
-    assert str(caught.value).startswith(f"{path}: ")
+    assert str(caught.value).startswith(f"Berkas {path} tidak sah")
+    assert caught.value.source == str(path)
+
+
+def test_every_problem_of_a_framework_is_listed(tmp_path):
+    def shape_and_meaning(data):
+        first(data).update(pillar="Hebat Digital", digcomp="6.1")
+        data["level_rule"]["thresholds"].update({3: 0.55})
+
+    path = write(tmp_path, broken(shape_and_meaning))
+    with pytest.raises(FrameworkError) as caught:
+        CompetencyFramework.load(path)
+    # Checks in code run only on a file that passed its schema: nothing reads a half-valid one.
+    assert [p.where for p in caught.value.problems] == ["competencies[1].pillar"]
+
+    def meaning_only(data):
+        first(data).update(digcomp="6.1")
+        data["level_rule"]["thresholds"].update({3: 0.55})
+
+    path = write(tmp_path, broken(meaning_only))
+    with pytest.raises(FrameworkError) as caught:
+        CompetencyFramework.load(path)
+    assert [p.where for p in caught.value.problems] == [
+        "competencies[1].digcomp",
+        "level_rule.thresholds.3",
+    ]
+    assert str(caught.value).startswith(f"Berkas {path} tidak sah (2 masalah):\n- ")
 
 
 def test_invalid_yaml_names_the_file(tmp_path):
     path = write(tmp_path, "competencies: [\n")
-    with pytest.raises(FrameworkError, match=re.escape(f"{path}: not valid YAML")):
+    expected = f"Berkas {path} tidak sah: baris 2: bukan YAML yang sah"
+    with pytest.raises(FrameworkError, match=re.escape(expected)):
         CompetencyFramework.load(path)
 
 
@@ -303,25 +381,35 @@ def kit_digcomp_raw():
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "where", "text"),
     [
         (
             lambda d: d["areas"][0]["competences"].pop(),
-            "DigComp 2.2 has 5 areas and 21 competences; found 5 areas and 20 competences",
+            "areas",
+            "DigComp 2.2 memiliki 5 area dan 21 kompetensi; di berkas ini 5 area dan 20 kompetensi",
         ),
         (
             lambda d: d["areas"][1]["competences"][0].update(number="1.4"),
-            "area 2 competence '1.4' is not numbered 2.n",
+            "areas[2].competences[1].number",
+            "kompetensi '1.4' ada di area 2, jadi nomornya harus 2.n",
         ),
         (
             lambda d: d["proficiency_levels"].pop(),
-            "proficiency_levels must list levels 1 to 8 in order; found [1, 2, 3, 4, 5, 6, 7]",
+            "proficiency_levels",
+            "harus memuat tingkat kecakapan 1 sampai 8 secara berurutan; tertulis "
+            "[1, 2, 3, 4, 5, 6, 7]",
+        ),
+        (
+            lambda d: d["areas"][1].update(number=2),
+            "areas[2].number",
+            "harus berupa teks, bukan bilangan bulat 2",
         ),
     ],
 )
-def test_digcomp_mistakes_get_precise_errors(tmp_path, change, message):
+def test_digcomp_mistakes_get_precise_errors(tmp_path, change, where, text):
     data = kit_digcomp_raw()
     change(data)
     path = write(tmp_path, data, "digcomp.yml")
-    with pytest.raises(FrameworkError, match=re.escape(f"{path}: {message}")):
+    with pytest.raises(FrameworkError, match=problem_pattern(where, text)) as caught:
         DigComp.load(path)
+    assert str(caught.value).startswith(f"Berkas {path} tidak sah")

@@ -10,7 +10,7 @@ import pytest
 from kit.apps import dashboard
 from kit.apps.dashboard import ALL_UNITS, ManagerDashboard, manager_dashboard
 from kit.apps.pages import html_table
-from kit.competency.framework import CompetencyFramework, mastery_by_learner, mastery_by_unit
+from kit.competency import CompetencyFramework, mastery_by_learner, mastery_by_unit
 from kit.competency.summary import CourseSummary
 from kit.core.organisation import load_units
 from kit.grading.gradebook import GRADE_COLUMNS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -154,5 +155,9 @@ def test_shipped_modules_declare_jp(tmp_path):
     broken = tmp_path / "99_rusak"
     broken.mkdir()
     (broken / "module.yml").write_text("id: m99\ntitle: Rusak\njp: tiga\nassignment: x\n")
-    with pytest.raises(CurriculumError, match="jp 'tiga' bukan angka"):
+    expected = (
+        f"Berkas {broken / 'module.yml'} tidak sah: jp (baris 3): "
+        "harus berupa angka, bukan teks 'tiga'"
+    )
+    with pytest.raises(CurriculumError, match=re.escape(expected)):
         load_modules(tmp_path)

@@ -28,7 +28,7 @@ from kit.apps.learner_record import (
     next_module,
     record_for,
 )
-from kit.competency.framework import CompetencyFramework
+from kit.competency import CompetencyFramework
 from kit.competency.rewards import load_rules
 from kit.core.project import project_root
 from kit.course.curriculum import load_modules

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from importlib import resources
 
 import pandas as pd
@@ -123,46 +124,95 @@ def test_changing_the_rules_file_changes_the_outcome_without_code(tmp_path):
     assert row["tier"] == "Perak" and row["rule_version"] == "2026.2-uji"
 
 
+LINE = r"( \(baris \d+\))?"
+
+
 @pytest.mark.parametrize(
-    ("change", "expected"),
+    ("change", "where", "expected"),
     [
-        (lambda r: r["components"][0].update(weight="empat puluh"), "bobot: 'empat puluh' bukan"),
-        (lambda r: r["components"][0].update(weight=50), "jumlah bobot komponen 110"),
-        (lambda r: r["components"][1].update(source="gaji"), "sumber 'gaji' tidak dikenal"),
+        (
+            lambda r: r["components"][0].update(weight="empat puluh"),
+            "components[1].weight",
+            "harus berupa angka, bukan teks 'empat puluh'",
+        ),
+        (
+            lambda r: r["components"][0].update(weight=50),
+            "components",
+            "bobot komponen berjumlah 110, seharusnya 100",
+        ),
+        (
+            lambda r: r["components"][1].update(source="gaji"),
+            "components[2].source",
+            "'gaji' tidak dikenal; pilih salah satu: 'mastery', 'jp', 'implementation'",
+        ),
+        (
+            lambda r: r["components"][1].update(wieght=20),
+            "components[2].wieght",
+            "kunci tidak dikenal (maksudnya 'weight'?); kunci yang boleh: id, name, source, weight",
+        ),
         (
             lambda r: r["tiers"].reverse(),
+            "tiers[2].min_score",
             "urutan tingkat salah: 'Perak' (70) harus di bawah 'Perunggu' (55)",
         ),
-        (lambda r: r["tiers"][1].update(min_score=85), "urutan tingkat salah: 'Perak' (85)"),
-        (lambda r: r["eligibility"].append({"kind": "lucky"}), "jenis 'lucky' tidak dikenal"),
+        (
+            lambda r: r["tiers"][1].update(min_score=85),
+            "tiers[2].min_score",
+            "urutan tingkat salah: 'Perak' (85)",
+        ),
+        (
+            lambda r: r["eligibility"].append({"kind": "lucky"}),
+            "eligibility[4].kind",
+            "'lucky' tidak dikenal; pilih salah satu: 'implementation_confirmed', 'jp_min', "
+            "'component_min'",
+        ),
         (
             lambda r: r["eligibility"].append(
                 {"kind": "component_min", "component": "x", "value": 1}
             ),
-            "komponen 'x' tidak ada",
+            "eligibility[4].component",
+            "komponen 'x' tidak ada; komponen yang ada: penguasaan, jp, implementasi",
         ),
-        (lambda r: r.pop("tiers"), "bagian 'tiers' tidak ada"),
-        (lambda r: r["jp"].update(module_pass_share=1.5), "module_pass_share harus di antara"),
+        (
+            lambda r: r["eligibility"].append({"kind": "jp_min"}),
+            "eligibility[4].value",
+            "wajib ada, tetapi tidak ditulis",
+        ),
+        (lambda r: r.pop("tiers"), "tiers", "wajib ada, tetapi tidak ditulis"),
+        (
+            lambda r: r["jp"].update(module_pass_share=1.5),
+            "jp.module_pass_share",
+            "paling besar 1, bukan 1.5",
+        ),
         (
             lambda r: r.update(dashboard={"near_candidate_gap": -5}),
-            "dashboard.near_candidate_gap harus di antara 0 dan 100",
+            "dashboard.near_candidate_gap",
+            "paling kecil 0, bukan -5",
         ),
         (
             lambda r: r.update(dashboard={"near_candidate_gap": "dekat"}),
-            "dashboard.near_candidate_gap: 'dekat' bukan angka",
+            "dashboard.near_candidate_gap",
+            "harus berupa angka, bukan teks 'dekat'",
         ),
-        (lambda r: r.update(dashboard=[15]), "bagian 'dashboard' harus berupa mapping"),
+        (
+            lambda r: r.update(dashboard=[15]),
+            "dashboard",
+            "harus berupa pemetaan (kunci: nilai), bukan daftar",
+        ),
     ],
 )
-def test_rule_mistakes_get_precise_errors(tmp_path, change, expected):
-    with pytest.raises(RuleError, match=expected.replace("(", r"\(").replace(")", r"\)")):
-        load_rules(_rules_file(tmp_path, change))
+def test_rule_mistakes_get_precise_errors(tmp_path, change, where, expected):
+    path = _rules_file(tmp_path, change)
+    pattern = re.escape(where) + LINE + ": " + re.escape(expected)
+    with pytest.raises(RuleError, match=pattern) as caught:
+        load_rules(path)
+    assert str(caught.value).startswith(f"Berkas {path} tidak sah")
 
 
 def test_invalid_yaml(tmp_path):
     path = tmp_path / "rusak.yml"
     path.write_text("version: [1, 2\n")
-    with pytest.raises(RuleError, match="YAML tidak sah"):
+    with pytest.raises(RuleError, match=re.escape(f"Berkas {path} tidak sah: baris 2: bukan YAML")):
         load_rules(path)
 
 

@@ -17,11 +17,6 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "FrameworkError",
             "LevelRule",
             "PILLARS",
-            "TAG_KEY",
-            "TagError",
-            "cell_competency_map",
-            "mastery_by_learner",
-            "mastery_by_unit",
         ],
         "implementation": [
             "Confirmation",
@@ -44,7 +39,15 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "read_external",
             "write_external",
         ],
+        "mastery": [
+            "TAG_KEY",
+            "TagError",
+            "cell_competency_map",
+            "mastery_by_learner",
+            "mastery_by_unit",
+        ],
         "rewards": [
+            "CONDITION_KINDS",
             "Component",
             "Condition",
             "RewardRules",

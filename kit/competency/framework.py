@@ -1,21 +1,17 @@
-"""Competencies: the framework (YAML), which grade cell evidences what, and mastery from grades.
+"""The competency framework (``kit/data/competencies.yml``) and EU DigComp 2.2 (``digcomp.yml``).
 
-Mastery of a competency is the weighted share of points earned on the grade cells tagged with it:
-``sum(score * weight) / sum(max_score * weight)``, over cells already graded. A learner with no
-graded evidence has no mastery value (NaN), which is not the same as 0.
+Both files are checked against their schemas in ``kit/data/schemas`` when loaded; the checks a
+schema cannot express (codes used once, DigComp numbers that exist, levels that rise) follow
+here. A file with any problem is refused whole with a :class:`FrameworkError` listing them all.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
-import nbformat
-import pandas as pd
-import yaml
+from kit.core import DataFile, DataFileError, Problem, message, read_data_file, read_kit_data
 
 __all__ = [
     "ASN_LEVELS",
@@ -25,30 +21,17 @@ __all__ = [
     "DigComp",
     "FrameworkError",
     "LevelRule",
-    "TagError",
-    "cell_competency_map",
-    "mastery_by_learner",
-    "mastery_by_unit",
     "PILLARS",
-    "TAG_KEY",
 ]
 
+# Indonesia's four digital-literacy pillars; competencies.schema.yml lists the same four.
 PILLARS = ("Cakap Digital", "Etika Digital", "Aman Digital", "Budaya Digital")
-TAG_KEY = "marelan"
-
-
-class FrameworkError(ValueError):
-    """The competency framework file is not valid."""
-
-
-class TagError(ValueError):
-    """A grade cell's competency tags are missing or invalid."""
-
-
-# Dot-separated upper-case parts such as DATA.OLAH or ETIKA.DATA_PRIBADI.
-_CODE_FORMAT = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*(\.[A-Z][A-Z0-9]*(_[A-Z0-9]+)*)*")
 # The technical-competency levels of PermenPAN-RB 38/2017; their names live in the framework.
 ASN_LEVELS = (1, 2, 3, 4, 5)
+
+
+class FrameworkError(DataFileError):
+    """The competency framework or DigComp file is not valid (message in the reader's language)."""
 
 
 @dataclass(frozen=True)
@@ -86,53 +69,39 @@ class DigComp:
     @classmethod
     def load(cls, path: Path | None = None) -> DigComp:
         """Read and validate a DigComp file (the kit's own when ``path`` is None)."""
-        raw, where = _read_yaml(path, "data/digcomp.yml")
-        if not isinstance(raw, dict) or not isinstance(raw.get("areas"), list):
-            raise FrameworkError(f"{where}: expected a mapping with an 'areas' list")
+        doc = _read(path, "digcomp.yml", "digcomp")
+        raw = doc.data
+        problems: list[Problem] = []
         areas = []
-        numbers: set[str] = set()
-        for index, area in enumerate(raw["areas"], start=1):
-            _require(
-                area, ("number", "name_en", "name_id", "competences"), f"{where}: area #{index}"
-            )
-            area_number = str(area["number"])
-            if not isinstance(area["competences"], list):
-                raise FrameworkError(f"{where}: area {area_number} competences: expected a list")
+        first: dict[str, int] = {}
+        for a, area in enumerate(raw["areas"]):
             competences = []
-            for entry in area["competences"]:
-                label = f"{where}: area {area_number} competence"
-                _require(entry, ("number", "name_en", "name_id"), label)
-                number = str(entry["number"])
-                if number.split(".")[0] != area_number or number.count(".") != 1:
-                    raise FrameworkError(f"{label} '{number}' is not numbered {area_number}.n")
-                if number in numbers:
-                    raise FrameworkError(f"{where}: competence '{number}' is declared twice")
-                numbers.add(number)
-                competences.append(
-                    DigCompCompetence(number, str(entry["name_en"]), str(entry["name_id"]))
-                )
+            for c, entry in enumerate(area["competences"]):
+                number = entry["number"]
+                at = ("areas", a, "competences", c, "number")
+                if number.split(".")[0] != area["number"]:
+                    text = message("digcomp.wrong_area", number=number, area=area["number"])
+                    problems.append(doc.problem(at, text))
+                elif number in first:
+                    text = message("data.used_twice", value=repr(number), first=first[number])
+                    problems.append(doc.problem(at, text))
+                first.setdefault(number, c + 1)
+                competences.append(DigCompCompetence(number, entry["name_en"], entry["name_id"]))
             areas.append(
-                DigCompArea(
-                    area_number, str(area["name_en"]), str(area["name_id"]), tuple(competences)
-                )
+                DigCompArea(area["number"], area["name_en"], area["name_id"], tuple(competences))
             )
         # DigComp 2.2's shape is fixed; a different count means an entry was lost or invented.
-        if len(areas) != 5 or len(numbers) != 21:
-            raise FrameworkError(
-                f"{where}: DigComp 2.2 has 5 areas and 21 competences; "
-                f"found {len(areas)} areas and {len(numbers)} competences"
-            )
-        levels = []
-        for index, entry in enumerate(raw.get("proficiency_levels") or [], start=1):
-            keys = ("level", "name_en", "name_id", "complexity_en", "autonomy_en")
-            _require(entry, keys, f"{where}: proficiency level #{index}")
-            levels.append(DigCompProficiency(*(entry[k] for k in keys)))
+        count = sum(len(area.competences) for area in areas)
+        if len(areas) != 5 or count != 21:
+            text = message("digcomp.shape", areas=len(areas), competences=count)
+            problems.append(doc.problem(("areas",), text))
+        keys = ("level", "name_en", "name_id", "complexity_en", "autonomy_en")
+        levels = [DigCompProficiency(*(e[k] for k in keys)) for e in raw["proficiency_levels"]]
         if [p.level for p in levels] != list(range(1, 9)):
-            raise FrameworkError(
-                f"{where}: proficiency_levels must list levels 1 to 8 in order; "
-                f"found {[p.level for p in levels]}"
-            )
-        return cls(str(raw.get("version", "")), tuple(areas), tuple(levels))
+            text = message("digcomp.proficiency_order", found=[p.level for p in levels])
+            problems.append(doc.problem(("proficiency_levels",), text))
+        doc.check(problems)
+        return cls(raw["version"], tuple(areas), tuple(levels))
 
     @property
     def competences(self) -> tuple[DigCompCompetence, ...]:
@@ -195,8 +164,8 @@ class CompetencyFramework:
     """Competencies with their alignments, the ASN levels, and the rule giving a level.
 
     A framework that declares ``levels`` is complete: it must also give a ``level_rule``, and
-    every competency descriptions and descriptors for levels 1-5. Without ``levels`` (small
-    frameworks in tests) those parts are optional, but checked whenever present.
+    every competency descriptions and descriptors for levels 1-5 (the schema says so). Without
+    ``levels`` (small frameworks in tests) those parts are optional, but checked when present.
     """
 
     version: str
@@ -208,27 +177,14 @@ class CompetencyFramework:
     @classmethod
     def load(cls, path: Path | None = None) -> CompetencyFramework:
         """Read and validate a framework file (the kit's own when ``path`` is None)."""
-        raw, where = _read_yaml(path, "data/competencies.yml")
-        if not isinstance(raw, dict) or not isinstance(raw.get("competencies"), list):
-            raise FrameworkError(f"{where}: expected a mapping with a 'competencies' list")
-        digcomp = _kit_digcomp()
-        levels = _parse_levels(raw["levels"], where, digcomp) if "levels" in raw else ()
-        rule = _parse_level_rule(raw["level_rule"], where) if "level_rule" in raw else None
-        if levels and rule is None:
-            raise FrameworkError(f"{where}: declares levels but no level_rule")
-        items = []
-        seen: set[str] = set()
-        for index, entry in enumerate(raw["competencies"], start=1):
-            competency = _parse_competency(entry, index, where, digcomp, complete=bool(levels))
-            if competency.code in seen:
-                raise FrameworkError(
-                    f"{where}: competency code '{competency.code}' is declared twice"
-                )
-            seen.add(competency.code)
-            items.append(competency)
-        return cls(
-            str(raw.get("version", "")), str(raw.get("name", "")), tuple(items), levels, rule
-        )
+        doc = _read(path, "competencies.yml", "competencies")
+        raw = doc.data
+        problems: list[Problem] = []
+        levels = _levels(doc, _kit_digcomp(), problems) if "levels" in raw else ()
+        rule = _level_rule(doc, problems) if "level_rule" in raw else None
+        competencies = _competencies(doc, _kit_digcomp(), problems)
+        doc.check(problems)
+        return cls(str(raw.get("version", "")), raw.get("name", ""), competencies, levels, rule)
 
     @property
     def codes(self) -> list[str]:
@@ -267,18 +223,10 @@ class CompetencyFramework:
         return descriptors[level - 1]
 
 
-def _read_yaml(path: Path | None, kit_file: str) -> tuple[object, str]:
-    """The parsed YAML of ``path`` (the kit's ``kit_file`` if None) and the name errors cite."""
+def _read(path: Path | None, kit_file: str, schema: str) -> DataFile:
     if path is None:
-        text = resources.files("kit").joinpath(kit_file).read_text("utf-8")
-        where = f"kit/{kit_file}"
-    else:
-        text = Path(path).read_text(encoding="utf-8")
-        where = str(path)
-    try:
-        return yaml.safe_load(text), where
-    except yaml.YAMLError as error:
-        raise FrameworkError(f"{where}: not valid YAML ({error})") from None
+        return read_kit_data(kit_file, schema, error=FrameworkError)
+    return read_data_file(path, schema, error=FrameworkError)
 
 
 @cache
@@ -286,276 +234,97 @@ def _kit_digcomp() -> DigComp:
     return DigComp.load()
 
 
-def _require(entry: object, keys: tuple[str, ...], label: str) -> None:
-    if not isinstance(entry, dict):
-        raise FrameworkError(f"{label} is not a mapping")
-    missing = [k for k in keys if entry.get(k) in (None, "")]
-    if missing:
-        raise FrameworkError(f"{label} lacks {', '.join(missing)}")
-
-
-def _level_keys(value: object, label: str) -> dict[int, object]:
-    """A mapping keyed by ASN level 1-5 (YAML may give 1 or "1"), complete and nothing else."""
-    if not isinstance(value, dict):
-        raise FrameworkError(f"{label}: expected a mapping of levels 1 to 5")
-    by_level: dict[int, object] = {}
-    unexpected = []
-    for key, item in value.items():
-        level = key if isinstance(key, int) and not isinstance(key, bool) else None
-        if isinstance(key, str) and key.strip().isdigit():
-            level = int(key)
-        if level not in ASN_LEVELS:
-            unexpected.append(str(key))
-        elif level in by_level:
-            raise FrameworkError(f"{label}: level {level} is given twice")
-        else:
-            by_level[level] = item
-    if unexpected:
-        raise FrameworkError(
-            f"{label}: unexpected level {', '.join(unexpected)}; levels are 1 to 5"
-        )
-    missing = [str(n) for n in ASN_LEVELS if n not in by_level]
-    if missing:
-        raise FrameworkError(
-            f"{label}: missing level {', '.join(missing)}; levels 1 to 5 are all required"
-        )
-    return dict(sorted(by_level.items()))
-
-
-def _parse_levels(value: object, where: str, digcomp: DigComp) -> tuple[AsnLevel, ...]:
-    keys = ("name_id", "name_en", "descriptor_id", "descriptor_en", "digcomp_proficiency")
+def _levels(doc: DataFile, digcomp: DigComp, problems: list[Problem]) -> tuple[AsnLevel, ...]:
+    """The ASN levels; each DigComp proficiency level belongs to exactly one, in rising order."""
     proficiency = [p.level for p in digcomp.proficiency_levels]
-    span = f"{proficiency[0]} to {proficiency[-1]}"
+    span = {"first": proficiency[0], "last": proficiency[-1]}
+    found = len(problems)
     levels = []
     owner: dict[int, int] = {}  # DigComp proficiency level -> ASN level mapping it
-    for level, entry in _level_keys(value, f"{where}: levels").items():
-        _require(entry, keys, f"{where}: level {level}")
+    for level in ASN_LEVELS:
+        entry = doc.data["levels"][str(level)]
         mapped = entry["digcomp_proficiency"]
-        label = f"{where}: level {level} digcomp_proficiency"
-        if not isinstance(mapped, list) or not mapped:
-            raise FrameworkError(f"{label}: expected a list of DigComp proficiency levels ({span})")
-        for number in mapped:
-            if not isinstance(number, int) or isinstance(number, bool) or number not in proficiency:
-                raise FrameworkError(
-                    f"{label}: {number!r} is not a DigComp proficiency level ({span})"
-                )
-            if number in owner:
-                raise FrameworkError(
-                    f"{label}: DigComp proficiency level {number} is already mapped by level "
-                    f"{owner[number]}; each of {span} belongs to exactly one level"
-                )
-            owner[number] = level
+        for index, number in enumerate(mapped):
+            at = ("levels", str(level), "digcomp_proficiency", index)
+            if number not in proficiency:
+                text = message("framework.not_proficiency", value=number, **span)
+                problems.append(doc.problem(at, text))
+            elif number in owner:
+                text = message("framework.proficiency_taken", value=number, owner=owner[number],
+                               **span)  # fmt: skip
+                problems.append(doc.problem(at, text))
+            else:
+                owner[number] = level
         levels.append(
             AsnLevel(
                 level,
-                str(entry["name_id"]),
-                str(entry["name_en"]),
-                str(entry["descriptor_id"]),
-                str(entry["descriptor_en"]),
+                entry["name_id"],
+                entry["name_en"],
+                entry["descriptor_id"],
+                entry["descriptor_en"],
                 tuple(sorted(mapped)),
             )
         )
     unmapped = [str(n) for n in proficiency if n not in owner]
     if unmapped:
-        raise FrameworkError(
-            f"{where}: levels digcomp_proficiency: DigComp proficiency level "
-            f"{', '.join(unmapped)} belongs to no level; each of {span} belongs to exactly one"
-        )
-    for lower, higher in zip(levels, levels[1:], strict=False):
-        if max(lower.digcomp_proficiency) > min(higher.digcomp_proficiency):
-            raise FrameworkError(
-                f"{where}: levels digcomp_proficiency: level {higher.level} maps to DigComp "
-                f"{min(higher.digcomp_proficiency)}, below level {lower.level}'s "
-                f"{max(lower.digcomp_proficiency)}; a higher level maps to higher DigComp levels"
-            )
+        text = message("framework.proficiency_unmapped", values=", ".join(unmapped), **span)
+        problems.append(doc.problem(("levels",), text))
+    if len(problems) == found:  # the order means something only once the mapping is sound
+        for lower, higher in zip(levels, levels[1:], strict=False):
+            if max(lower.digcomp_proficiency) > min(higher.digcomp_proficiency):
+                text = message(
+                    "framework.proficiency_order",
+                    level=higher.level,
+                    value=min(higher.digcomp_proficiency),
+                    lower=lower.level,
+                    lower_value=max(lower.digcomp_proficiency),
+                )
+                at = ("levels", str(higher.level), "digcomp_proficiency")
+                problems.append(doc.problem(at, text))
     return tuple(levels)
 
 
-def _parse_level_rule(value: object, where: str) -> LevelRule:
-    _require(value, ("thresholds", "min_evidence_cells"), f"{where}: level_rule")
-    label = f"{where}: level_rule thresholds"
-    thresholds: dict[int, float] = {}
-    for level, share in _level_keys(value["thresholds"], label).items():
-        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
-            raise FrameworkError(
-                f"{label}: level {level} is {share!r}; a threshold is a share in (0, 1]"
-            )
-        previous = thresholds.get(level - 1)
-        if previous is not None and share < previous:
-            raise FrameworkError(
-                f"{label}: level {level} ({share}) is below level {level - 1} ({previous}); "
-                "thresholds must not decrease from level 1 to 5"
-            )
-        thresholds[level] = float(share)
-    cells = value["min_evidence_cells"]
-    if isinstance(cells, bool) or not isinstance(cells, int) or cells < 1:
-        raise FrameworkError(
-            f"{where}: level_rule min_evidence_cells: {cells!r} is not a whole number of at least 1"
-        )
-    need = value.get("training_need_below", 2)
-    if isinstance(need, bool) or not isinstance(need, int) or not 1 <= need <= 5:
-        raise FrameworkError(
-            f"{where}: level_rule training_need_below: {need!r} is not a level from 1 to 5"
-        )
-    return LevelRule(thresholds, cells, need)
+def _level_rule(doc: DataFile, problems: list[Problem]) -> LevelRule:
+    """The level rule; thresholds must not fall from level 1 to 5."""
+    raw = doc.data["level_rule"]
+    thresholds = {level: float(raw["thresholds"][str(level)]) for level in ASN_LEVELS}
+    for level in ASN_LEVELS[1:]:
+        share, previous = thresholds[level], thresholds[level - 1]
+        if share < previous:
+            text = message("framework.threshold_falls", level=level, value=f"{share:g}",
+                           lower=level - 1, lower_value=f"{previous:g}")  # fmt: skip
+            problems.append(doc.problem(("level_rule", "thresholds", str(level)), text))
+    return LevelRule(thresholds, raw["min_evidence_cells"], raw.get("training_need_below", 2))
 
 
-def _parse_competency(
-    entry: object, index: int, where: str, digcomp: DigComp, *, complete: bool
-) -> Competency:
-    if not isinstance(entry, dict):
-        raise FrameworkError(f"{where}: competency #{index} is not a mapping")
-    code = entry.get("code")
-    required = ("code", "name_id", "name_en", "pillar", "digcomp")
-    missing = [k for k in required if entry.get(k) in (None, "")]
-    if missing:
-        known = f" (code '{code}')" if code else ""
-        raise FrameworkError(f"{where}: competency #{index} lacks {', '.join(missing)}{known}")
-    code = str(code)
-    if not _CODE_FORMAT.fullmatch(code):
-        raise FrameworkError(
-            f"{where}: competency #{index} code '{code}' is not UPPER.DOTTED "
-            "(upper-case letters, digits and _ in dot-separated parts, e.g. DATA.OLAH)"
-        )
-    label = f"{where}: competency '{code}'"
-    if entry["pillar"] not in PILLARS:
-        raise FrameworkError(
-            f"{label} has pillar '{entry['pillar']}'; expected one of {', '.join(PILLARS)}"
-        )
-    number = str(entry["digcomp"])
+def _competencies(
+    doc: DataFile, digcomp: DigComp, problems: list[Problem]
+) -> tuple[Competency, ...]:
+    """The competencies; codes used once, each aligned with a DigComp competence that exists."""
     numbers = [c.number for c in digcomp.competences]
-    if number not in numbers:
-        raise FrameworkError(
-            f"{label} digcomp: '{number}' is not a DigComp 2.2 competence "
-            f"({numbers[0]} to {numbers[-1]}, see kit/data/digcomp.yml)"
+    first: dict[str, int] = {}
+    items = []
+    for index, entry in enumerate(doc.data["competencies"]):
+        code = entry["code"]
+        if code in first:
+            text = message("data.used_twice", value=repr(code), first=first[code])
+            problems.append(doc.problem(("competencies", index, "code"), text))
+        first.setdefault(code, index + 1)
+        if entry["digcomp"] not in numbers:
+            text = message("framework.unknown_digcomp", value=repr(entry["digcomp"]),
+                           first=numbers[0], last=numbers[-1])  # fmt: skip
+            problems.append(doc.problem(("competencies", index, "digcomp"), text))
+        descriptors = entry.get("levels") or {}
+        items.append(
+            Competency(
+                code,
+                entry["name_id"],
+                entry["name_en"],
+                entry["pillar"],
+                entry["digcomp"],
+                entry.get("description_id", "").strip(),
+                entry.get("description_en", "").strip(),
+                tuple(descriptors[str(n)].strip() for n in ASN_LEVELS if descriptors),
+            )
         )
-    if complete:
-        _require(entry, ("description_id", "description_en", "levels"), label)
-    descriptors: tuple[str, ...] = ()
-    if "levels" in entry:
-        by_level = _level_keys(entry["levels"], f"{label} levels")
-        for level, text in by_level.items():
-            if not isinstance(text, str) or not text.strip():
-                raise FrameworkError(f"{label} levels: descriptor of level {level} is empty")
-        descriptors = tuple(str(text).strip() for text in by_level.values())
-    return Competency(
-        code,
-        str(entry["name_id"]),
-        str(entry["name_en"]),
-        str(entry["pillar"]),
-        number,
-        str(entry.get("description_id") or "").strip(),
-        str(entry.get("description_en") or "").strip(),
-        descriptors,
-    )
-
-
-def cell_competency_map(source_dir: Path, framework: CompetencyFramework) -> pd.DataFrame:
-    """Competency tags of every grade cell in ``source/<assignment>/*.ipynb``.
-
-    Tags are read from the instructor's source notebooks, never from submissions, so a learner
-    cannot change what a cell counts for. Every grade cell must carry at least one known tag.
-    """
-    rows = []
-    problems = []
-    known = set(framework.codes)
-    for notebook_path in sorted(Path(source_dir).glob("*/*.ipynb")):
-        assignment = notebook_path.parent.name
-        nb = nbformat.read(notebook_path, as_version=4)
-        for cell in nb.cells:
-            nbgrader = cell.metadata.get("nbgrader", {})
-            if not nbgrader.get("grade"):
-                continue
-            grade_id = nbgrader.get("grade_id")
-            where = f"{assignment}/{notebook_path.name}, sel '{grade_id}'"
-            tags = cell.metadata.get(TAG_KEY, {}).get("competencies")
-            if not tags:
-                problems.append(
-                    f"{where}: tidak ada tag kompetensi (metadata.{TAG_KEY}.competencies)"
-                )
-                continue
-            for tag in tags:
-                spec = {"code": tag} if isinstance(tag, str) else dict(tag)
-                code = spec.get("code")
-                if code not in known:
-                    problems.append(f"{where}: kompetensi '{code}' tidak ada di kerangka")
-                    continue
-                try:
-                    weight = float(spec.get("weight", 1.0))
-                    level = int(spec.get("level", 1))
-                except (TypeError, ValueError):
-                    problems.append(f"{where}: bobot/level kompetensi '{code}' bukan angka")
-                    continue
-                if weight <= 0:
-                    problems.append(f"{where}: bobot kompetensi '{code}' harus lebih dari 0")
-                    continue
-                rows.append(
-                    {
-                        "assignment": assignment,
-                        "notebook": notebook_path.stem,
-                        "grade_id": grade_id,
-                        "competency": code,
-                        "weight": weight,
-                        "level": level,
-                    }
-                )
-    if problems:
-        raise TagError("Tag kompetensi bermasalah:\n" + "\n".join(f"- {p}" for p in problems))
-    return pd.DataFrame(
-        rows, columns=["assignment", "notebook", "grade_id", "competency", "weight", "level"]
-    )
-
-
-def mastery_by_learner(
-    grades: pd.DataFrame, cell_map: pd.DataFrame, learners: pd.DataFrame
-) -> pd.DataFrame:
-    """Mastery per learner and competency (long format), with every roster learner present.
-
-    ``learners`` needs ``username`` and ``unit``; columns of the result: username, unit,
-    competency, earned, possible, evidence_cells, pending_cells, mastery (0-1 or NaN).
-    """
-    tagged = grades.merge(cell_map, on=["assignment", "notebook", "grade_id"], how="inner")
-    tagged = tagged.rename(columns={"student_id": "username"})
-    graded = tagged[~tagged["needs_manual_grade"]]
-    pending = tagged[tagged["needs_manual_grade"]]
-    earned = (
-        graded.assign(
-            earned=graded["score"] * graded["weight"],
-            possible=graded["max_score"] * graded["weight"],
-        )
-        .groupby(["username", "competency"], as_index=False)
-        .agg(
-            earned=("earned", "sum"),
-            possible=("possible", "sum"),
-            evidence_cells=("grade_id", "count"),
-        )
-    )
-    waiting = pending.groupby(["username", "competency"], as_index=False).agg(
-        pending_cells=("grade_id", "count")
-    )
-    competencies = sorted(cell_map["competency"].unique())
-    grid = learners[["username", "unit"]].merge(
-        pd.DataFrame({"competency": competencies}), how="cross"
-    )
-    result = grid.merge(earned, on=["username", "competency"], how="left").merge(
-        waiting, on=["username", "competency"], how="left"
-    )
-    result[["earned", "possible"]] = result[["earned", "possible"]].fillna(0.0)
-    result[["evidence_cells", "pending_cells"]] = (
-        result[["evidence_cells", "pending_cells"]].fillna(0).astype(int)
-    )
-    result["mastery"] = (result["earned"] / result["possible"]).where(result["possible"] > 0)
-    return result
-
-
-def mastery_by_unit(per_learner: pd.DataFrame) -> pd.DataFrame:
-    """Per unit and competency: learners, learners with evidence, and mean mastery of those."""
-    return (
-        per_learner.groupby(["unit", "competency"], as_index=False)
-        .agg(
-            learners=("username", "nunique"),
-            with_evidence=("mastery", "count"),
-            mean_mastery=("mastery", "mean"),
-        )
-        .sort_values(["unit", "competency"], ignore_index=True)
-    )
+    return tuple(items)

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from kit.core import message
+from kit.core import DataFileError, Problem, message, read_data_file, read_kit_data
 
 __all__ = [
     "RewardRules",
@@ -26,14 +24,16 @@ __all__ = [
     "load_rules",
     "compute_standing",
     "SOURCES",
+    "CONDITION_KINDS",
 ]
 
+# The same lists as reward_rules.schema.yml (a test keeps them in step).
 SOURCES = ("mastery", "jp", "implementation")
 CONDITION_KINDS = ("implementation_confirmed", "jp_min", "component_min")
 
 
-class RuleError(ValueError):
-    """The reward rules file is not valid."""
+class RuleError(DataFileError):
+    """The reward rules file is not valid (message in the reader's language)."""
 
 
 @dataclass(frozen=True)
@@ -73,119 +73,71 @@ class RewardRules:
     near_candidate_gap: float = 15.0
 
 
-def _number(value: object, where: str) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise RuleError(f"{where}: '{value}' bukan angka") from None
-    if math.isnan(number):
-        raise RuleError(f"{where}: '{value}' bukan angka")
-    return number
-
-
 def load_rules(path: Path | None = None) -> RewardRules:
-    """Read and validate reward rules (the kit's own when ``path`` is None)."""
+    """Read and validate reward rules (the kit's own when ``path`` is None).
+
+    The file is checked against ``kit/data/schemas/reward_rules.schema.yml``, then for what a
+    schema cannot say: component ids used once, weights adding up to 100, conditions naming a
+    component that exists, tiers from the highest score down. Any problem raises a
+    :class:`RuleError` listing them all; no rules come from a half-valid file.
+    """
     if path is None:
-        text = resources.files("kit").joinpath("data/reward_rules.yml").read_text("utf-8")
-        where = "kit/data/reward_rules.yml"
+        doc = read_kit_data("reward_rules.yml", "reward_rules", error=RuleError)
     else:
-        text = Path(path).read_text(encoding="utf-8")
-        where = str(path)
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise RuleError(f"{where}: YAML tidak sah: {error}") from None
-    if not isinstance(raw, dict):
-        raise RuleError(f"{where}: isi berkas harus berupa mapping")
-    for key in ("version", "components", "tiers", "jp", "implementation"):
-        if key not in raw:
-            raise RuleError(f"{where}: bagian '{key}' tidak ada")
+        doc = read_data_file(path, "reward_rules", error=RuleError)
+    raw = doc.data
+    problems: list[Problem] = []
 
-    jp = raw["jp"]
-    jp_target = _number(jp.get("target_per_year"), f"{where}: jp.target_per_year")
-    pass_share = _number(jp.get("module_pass_share"), f"{where}: jp.module_pass_share")
-    if jp_target <= 0:
-        raise RuleError(f"{where}: jp.target_per_year harus lebih dari 0")
-    if not 0 < pass_share <= 1:
-        raise RuleError(f"{where}: jp.module_pass_share harus di antara 0 dan 1")
-
-    components = []
-    for index, entry in enumerate(raw["components"] or [], start=1):
-        label = f"{where}: komponen #{index}"
-        for key in ("id", "name", "source", "weight"):
-            if key not in entry:
-                raise RuleError(f"{label}: '{key}' tidak ada")
-        if entry["source"] not in SOURCES:
-            raise RuleError(
-                f"{label} ('{entry['id']}'): sumber '{entry['source']}' tidak dikenal; "
-                f"gunakan {', '.join(SOURCES)}"
-            )
-        weight = _number(entry["weight"], f"{label} ('{entry['id']}'): bobot")
-        if weight <= 0:
-            raise RuleError(f"{label} ('{entry['id']}'): bobot harus lebih dari 0")
-        components.append(Component(str(entry["id"]), str(entry["name"]), entry["source"], weight))
-    if not components:
-        raise RuleError(f"{where}: tidak ada komponen")
-    ids = [c.id for c in components]
-    if len(set(ids)) != len(ids):
-        raise RuleError(f"{where}: id komponen ganda: {ids}")
+    components = tuple(
+        Component(entry["id"], entry["name"], entry["source"], float(entry["weight"]))
+        for entry in raw["components"]
+    )
+    first: dict[str, int] = {}
+    for index, component in enumerate(components):
+        if component.id in first:
+            text = message("data.used_twice", value=repr(component.id), first=first[component.id])
+            problems.append(doc.problem(("components", index, "id"), text))
+        first.setdefault(component.id, index + 1)
     total = sum(c.weight for c in components)
     if abs(total - 100) > 1e-6:
-        raise RuleError(f"{where}: jumlah bobot komponen {total:g}, seharusnya 100")
+        problems.append(
+            doc.problem(("components",), message("rules.weight_total", total=f"{total:g}"))
+        )
 
     conditions = []
-    for index, entry in enumerate(raw.get("eligibility") or [], start=1):
-        label = f"{where}: syarat #{index}"
-        kind = entry.get("kind")
-        if kind not in CONDITION_KINDS:
-            raise RuleError(f"{label}: jenis '{kind}' tidak dikenal; gunakan {CONDITION_KINDS}")
-        value = None if kind == "implementation_confirmed" else _number(entry.get("value"), label)
-        component = entry.get("component")
-        if kind == "component_min":
-            if component not in ids:
-                raise RuleError(f"{label}: komponen '{component}' tidak ada")
-            if not 0 <= value <= 1:  # type: ignore[operator]
-                raise RuleError(f"{label}: nilai harus di antara 0 dan 1 (bagian komponen)")
-        conditions.append(Condition(kind, value, component))
-
-    tiers = []
-    for index, entry in enumerate(raw["tiers"] or [], start=1):
-        label = f"{where}: tingkat #{index}"
-        if "name" not in entry:
-            raise RuleError(f"{label}: 'name' tidak ada")
-        minimum = _number(entry.get("min_score"), f"{label} ('{entry['name']}'): min_score")
-        if not 0 < minimum <= 100:
-            raise RuleError(f"{label} ('{entry['name']}'): min_score harus di antara 0 dan 100")
-        tiers.append(Tier(str(entry["name"]), minimum))
-    for higher, lower in zip(tiers, tiers[1:], strict=False):
-        if lower.min_score >= higher.min_score:
-            raise RuleError(
-                f"{where}: urutan tingkat salah: '{lower.name}' ({lower.min_score:g}) harus "
-                f"di bawah '{higher.name}' ({higher.min_score:g}); tulis dari yang tertinggi"
+    for index, entry in enumerate(raw.get("eligibility") or []):
+        if entry["kind"] == "component_min" and entry["component"] not in first:
+            text = message("rules.unknown_component", value=repr(entry["component"]),
+                           known=", ".join(first))  # fmt: skip
+            problems.append(doc.problem(("eligibility", index, "component"), text))
+        value = entry.get("value")
+        conditions.append(
+            Condition(
+                entry["kind"], None if value is None else float(value), entry.get("component")
             )
-    if not tiers:
-        raise RuleError(f"{where}: tidak ada tingkat penghargaan")
+        )
 
-    dashboard = raw.get("dashboard") or {}
-    if not isinstance(dashboard, dict):
-        raise RuleError(f"{where}: bagian 'dashboard' harus berupa mapping")
-    gap = _number(dashboard.get("near_candidate_gap", 15), f"{where}: dashboard.near_candidate_gap")
-    if not 0 <= gap <= 100:
-        raise RuleError(f"{where}: dashboard.near_candidate_gap harus di antara 0 dan 100")
+    tiers = tuple(Tier(entry["name"], float(entry["min_score"])) for entry in raw["tiers"])
+    for index, (higher, lower) in enumerate(zip(tiers, tiers[1:], strict=False), start=1):
+        if lower.min_score >= higher.min_score:
+            text = message("rules.tier_order", lower=lower.name, lower_score=f"{lower.min_score:g}",
+                           higher=higher.name, higher_score=f"{higher.min_score:g}")  # fmt: skip
+            problems.append(doc.problem(("tiers", index, "min_score"), text))
+    doc.check(problems)
 
     impl = raw["implementation"]
     return RewardRules(
-        version=str(raw["version"]),
-        name=str(raw.get("name", "")),
-        jp_target=jp_target,
-        module_pass_share=pass_share,
-        implementation_competency=str(impl.get("competency", "")),
+        version=raw["version"],
+        name=raw.get("name", ""),
+        jp_target=float(raw["jp"]["target_per_year"]),
+        module_pass_share=float(raw["jp"]["module_pass_share"]),
+        implementation_competency=impl["competency"],
         confirmers=tuple(impl.get("confirmers") or ()),
         district_wide=tuple(impl.get("district_wide") or ()),
-        components=tuple(components),
+        components=components,
         eligibility=tuple(conditions),
-        tiers=tuple(tiers),
-        near_candidate_gap=gap,
+        tiers=tiers,
+        near_candidate_gap=float((raw.get("dashboard") or {}).get("near_candidate_gap", 15)),
     )
 
 

@@ -9,12 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.competency.framework import (
-    CompetencyFramework,
-    cell_competency_map,
-    mastery_by_learner,
-    mastery_by_unit,
-)
+from kit.competency.framework import CompetencyFramework
+from kit.competency.mastery import cell_competency_map, mastery_by_learner, mastery_by_unit
 from kit.core import unit_names
 from kit.course import Course
 from kit.grading import read_grades

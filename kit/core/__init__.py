@@ -1,5 +1,6 @@
 """Reference data and services every stage uses: where the project lives, messages,
-dates in WIB, working days, the work units and the audit log. Imports no other stage.
+dates in WIB, working days, the work units, data files checked against their schemas, and the
+audit log. Imports no other stage.
 """
 
 import lazy_loader as _lazy
@@ -12,6 +13,15 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "messages": ["current_language", "message"],
         "organisation": ["KELURAHAN", "Unit", "load_units", "unit_names"],
         "project": ["project_root"],
+        "schema": [
+            "DataFile",
+            "DataFileError",
+            "Problem",
+            "read_data_file",
+            "read_kit_data",
+            "schema_names",
+            "validate_data",
+        ],
         "workdays": ["add_working_days", "holidays", "working_days_between"],
     },
 )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
-import yaml
+from kit.core.messages import message
+from kit.core.schema import read_data_file, read_kit_data
 
 __all__ = ["Unit", "load_units", "unit_names", "KELURAHAN"]
 
@@ -20,24 +21,26 @@ class Unit:
 
 
 @cache
-def load_units() -> tuple[Unit, ...]:
-    """Return the known work units, in the order the data file declares them."""
-    text = resources.files("kit").joinpath("data/units.yml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
-    units = []
-    for entry in raw["units"]:
-        units.append(
-            Unit(
-                code=str(entry["code"]),
-                name=str(entry["name"]),
-                kind=str(entry["kind"]),
-                kelurahan=entry.get("kelurahan"),
-            )
-        )
-    codes = [u.code for u in units]
-    if len(set(codes)) != len(codes):
-        raise ValueError(f"units.yml declares a unit code twice: {codes}")
-    return tuple(units)
+def load_units(path: Path | None = None) -> tuple[Unit, ...]:
+    """The work units in the order the file declares them (the kit's own when ``path`` is None).
+
+    The file is checked against ``kit/data/schemas/units.schema.yml``; a code used twice is
+    refused too. Raises :class:`kit.core.DataFileError` naming every problem.
+    """
+    doc = read_kit_data("units.yml", "units") if path is None else read_data_file(path, "units")
+    units = tuple(
+        Unit(entry["code"], entry["name"], entry["kind"], entry.get("kelurahan"))
+        for entry in doc.data["units"]
+    )
+    first: dict[str, int] = {}
+    problems = []
+    for index, unit in enumerate(units):
+        if unit.code in first:
+            text = message("data.used_twice", value=repr(unit.code), first=first[unit.code] + 1)
+            problems.append(doc.problem(("units", index, "code"), text))
+        first.setdefault(unit.code, index)
+    doc.check(problems)
+    return units
 
 
 def unit_names() -> dict[str, str]:

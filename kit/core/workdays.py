@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from kit.core.schema import read_data_file, read_kit_data
 
 __all__ = ["holidays", "working_days_between", "add_working_days"]
 
 
 @cache
-def holidays() -> np.ndarray:
-    """Public holidays from ``kit/data/holidays.yml`` as ``datetime64[D]``."""
-    text = resources.files("kit").joinpath("data/holidays.yml").read_text(encoding="utf-8")
-    days = yaml.safe_load(text)["holidays"]
-    return np.array(sorted(str(d) for d in days), dtype="datetime64[D]")
+def holidays(path: Path | None = None) -> np.ndarray:
+    """Public holidays as sorted ``datetime64[D]`` (``kit/data/holidays.yml`` when ``path`` is
+    None); a file that breaks ``holidays.schema.yml`` raises :class:`kit.core.DataFileError`."""
+    if path is None:
+        doc = read_kit_data("holidays.yml", "holidays")
+    else:
+        doc = read_data_file(path, "holidays")
+    # The schema checked every entry is a real date, written once; dates arrive as ISO text.
+    return np.array(sorted(doc.data["holidays"]), dtype="datetime64[D]")
 
 
 def working_days_between(start: pd.Series, end: pd.Series) -> pd.Series:

@@ -1,17 +1,21 @@
-"""The programme: modules declared by ``courses/<module>/module.yml`` (title, JP, assignment)."""
+"""The programme: modules declared by ``courses/<module>/module.yml`` (title, JP, assignment).
+
+Each ``module.yml`` is checked against ``kit/data/schemas/module.schema.yml`` when loaded; a
+programme with any invalid file, or with a module id used twice, is refused whole.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from kit.core import DataFileError, message, read_data_file
 
 __all__ = ["Module", "CurriculumError", "load_modules"]
 
 
-class CurriculumError(ValueError):
-    """A module declaration is missing or invalid."""
+class CurriculumError(DataFileError):
+    """A module declaration is missing or invalid (message in the reader's language)."""
 
 
 @dataclass(frozen=True)
@@ -26,38 +30,40 @@ class Module:
 
 
 def load_modules(courses_dir: Path) -> list[Module]:
-    """Every module in ``courses_dir``, ordered by folder name; precise errors for bad files."""
+    """Every module in ``courses_dir``, ordered by folder name.
+
+    Raises :class:`CurriculumError` naming every invalid file and every problem in it, and
+    every module id declared by more than one folder.
+    """
     modules = []
-    problems = []
+    refused: list[CurriculumError] = []
     for path in sorted(Path(courses_dir).glob("*/module.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        missing = [k for k in ("id", "title", "jp", "assignment") if k not in raw]
-        if missing:
-            problems.append(f"{path}: kolom wajib tidak ada: {', '.join(missing)}")
-            continue
         try:
-            jp = float(raw["jp"])
-        except (TypeError, ValueError):
-            problems.append(f"{path}: jp '{raw['jp']}' bukan angka")
-            continue
-        if jp <= 0:
-            problems.append(f"{path}: jp harus lebih dari 0")
+            raw = read_data_file(path, "module", error=CurriculumError).data
+        except CurriculumError as error:
+            refused.append(error)
             continue
         modules.append(
             Module(
-                id=str(raw["id"]),
-                title=str(raw["title"]),
-                jp=jp,
-                assignment=str(raw["assignment"]),
+                id=raw["id"],
+                title=raw["title"],
+                jp=float(raw["jp"]),
+                assignment=raw["assignment"],
                 lessons=tuple(raw.get("lessons") or ()),
                 competencies=tuple(raw.get("competencies") or ()),
                 folder=path.parent,
             )
         )
-    ids = [m.id for m in modules]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        problems.append(f"id modul dipakai lebih dari sekali: {', '.join(duplicates)}")
-    if problems:
-        raise CurriculumError("\n".join(problems))
+    folders: dict[str, list[str]] = {}
+    for module in modules:
+        folders.setdefault(module.id, []).append(str(module.folder / "module.yml"))
+    twice = [
+        message("curriculum.id_twice", id=module_id, files=", ".join(paths))
+        for module_id, paths in folders.items()
+        if len(paths) > 1
+    ]
+    if len(refused) == 1 and not twice:
+        raise refused[0]  # keeps its file and problems for callers that read them
+    if refused or twice:
+        raise CurriculumError("\n".join([*(str(error) for error in refused), *twice]))
     return modules

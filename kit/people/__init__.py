@@ -7,8 +7,12 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     submod_attrs={
         "access": [
             "AccessError",
+            "AccessFileError",
+            "ManagerPositions",
             "Viewer",
             "current_viewer_name",
+            "load_manager_positions",
+            "read_course_roles",
             "resolve_viewer",
             "scope_learners",
             "write_course_roles",

@@ -11,22 +11,52 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from kit.core import load_units
+from kit.core import (
+    DataFileError,
+    load_units,
+    message,
+    read_data_file,
+    read_kit_data,
+    validate_data,
+)
 from kit.course import Course
 from kit.people.nip import mask_nip
 from kit.people.roster import read_roster
 
-__all__ = ["Viewer", "AccessError", "current_viewer_name", "resolve_viewer", "scope_learners"]
+__all__ = [
+    "AccessError",
+    "AccessFileError",
+    "ManagerPositions",
+    "Viewer",
+    "current_viewer_name",
+    "load_manager_positions",
+    "read_course_roles",
+    "resolve_viewer",
+    "scope_learners",
+    "write_course_roles",
+]
 
 
 class AccessError(PermissionError):
     """The viewer is unknown or may not see what was asked for (message in Indonesian)."""
+
+
+class AccessFileError(DataFileError, AccessError):
+    """``access.yml`` or a course's ``roles.yml`` is invalid: it gives nobody a role, and pages
+    that refuse an unknown viewer show this message instead of any data."""
+
+
+@dataclass(frozen=True)
+class ManagerPositions:
+    """Positions (jabatan) that make a roster participant a manager, from ``access.yml``."""
+
+    district_wide: frozenset[str]  # manage every unit of the kecamatan
+    own_unit: frozenset[str]  # manage their own unit
 
 
 @dataclass(frozen=True)
@@ -45,9 +75,24 @@ class Viewer:
 
 
 @cache
-def _access_rules() -> dict:
-    text = resources.files("kit").joinpath("data/access.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+def load_manager_positions(path: Path | None = None) -> ManagerPositions:
+    """The manager positions (``kit/data/access.yml`` when ``path`` is None), checked against
+    ``access.schema.yml``; a position in both lists is refused too (its reach would be unclear).
+    """
+    if path is None:
+        doc = read_kit_data("access.yml", "access", error=AccessFileError)
+    else:
+        doc = read_data_file(path, "access", error=AccessFileError)
+    managers = doc.data["managers"]
+    district_wide, own_unit = managers["district_wide"], managers["own_unit"]
+    doc.check(
+        [
+            doc.problem(("managers", "own_unit", index), message("access.both_lists"))
+            for index, position in enumerate(own_unit)
+            if position in district_wide
+        ]
+    )
+    return ManagerPositions(frozenset(district_wide), frozenset(own_unit))
 
 
 def current_viewer_name(environ: dict[str, str] | None = None) -> str | None:
@@ -56,12 +101,17 @@ def current_viewer_name(environ: dict[str, str] | None = None) -> str | None:
     return env.get("JUPYTERHUB_USER") or env.get("KIT_VIEWER") or None
 
 
-def _course_roles(course: Course) -> dict[str, list[str]]:
+def read_course_roles(course: Course) -> dict[str, tuple[str, ...]]:
+    """``{"instructors": (...), "hr": (...)}`` from the course's ``roles.yml`` (none if absent).
+
+    The file is checked against ``roles.schema.yml``; an invalid one raises
+    :class:`AccessFileError`, so nobody is given a role from it.
+    """
     path = course.root / "roles.yml"
     if not path.exists():
-        return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {k: [str(u) for u in (raw.get(k) or [])] for k in ("instructors", "hr")}
+        return {"instructors": (), "hr": ()}
+    raw = read_data_file(path, "roles", error=AccessFileError).data
+    return {key: tuple(raw.get(key) or ()) for key in ("instructors", "hr")}
 
 
 def resolve_viewer(course: Course, username: str | None) -> Viewer:
@@ -71,11 +121,11 @@ def resolve_viewer(course: Course, username: str | None) -> Viewer:
     all_units = frozenset(u.code for u in load_units())
     roles: set[str] = set()
     units: set[str] = set()
-    extra = _course_roles(course)
-    if username in extra.get("hr", []):
+    extra = read_course_roles(course)
+    if username in extra["hr"]:
         roles.add("hr")
         units |= all_units
-    if username in extra.get("instructors", []):
+    if username in extra["instructors"]:
         roles.add("instructor")
         units |= all_units
     entry = next((e for e in read_roster(course.roster_path) if e.username == username), None)
@@ -83,11 +133,11 @@ def resolve_viewer(course: Course, username: str | None) -> Viewer:
     if entry is not None:
         roles.add("learner")
         learner_unit = entry.unit
-        rules = _access_rules()["managers"]
-        if entry.jabatan in rules["district_wide"]:
+        positions = load_manager_positions()
+        if entry.jabatan in positions.district_wide:
             roles.add("manager")
             units |= all_units
-        elif entry.jabatan in rules["own_unit"]:
+        elif entry.jabatan in positions.own_unit:
             roles.add("manager")
             units.add(entry.unit)
     if not roles:
@@ -121,10 +171,10 @@ def with_units(viewer: Viewer, units: set[str]) -> Viewer:
 
 
 def write_course_roles(course: Course, instructors: list[str], hr: list[str]) -> Path:
-    """Write ``roles.yml`` for a course (the demo and tests use it)."""
+    """Write ``roles.yml`` for a course (the demo and tests use it); nothing is written when the
+    roles break ``roles.schema.yml`` (:class:`AccessFileError`)."""
     path = course.root / "roles.yml"
-    path.write_text(
-        yaml.safe_dump({"instructors": instructors, "hr": hr}, allow_unicode=True),
-        encoding="utf-8",
-    )
+    roles = {"instructors": list(instructors), "hr": list(hr)}
+    validate_data(roles, "roles", path, error=AccessFileError)
+    path.write_text(yaml.safe_dump(roles, allow_unicode=True), encoding="utf-8")
     return path

@@ -28,7 +28,7 @@ from kit.competency import (
     module_completions,
     read_external,
 )
-from kit.core import project_root, unit_names
+from kit.core import message, project_root, unit_names
 from kit.course import Course, load_modules
 from kit.people import read_unit_history, unit_on
 
@@ -102,7 +102,7 @@ def build_report(
     evidence = evidence_trail(summary.grades, summary.cell_map)
     rule = framework.level_rule
     if rule is None:
-        raise FrameworkError("the competency framework declares no level_rule")
+        raise FrameworkError(message("framework.no_level_rule"))
     levels = competency_levels(evidence, rule.thresholds, rule.min_evidence_cells)
     competencies = summary.per_learner.merge(levels, on=["username", "competency"], how="left")
     competencies["level"] = competencies["level"].fillna(0).astype(int)
