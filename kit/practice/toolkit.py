@@ -52,7 +52,7 @@ class Incorrect(Exception):
         self.keys = tuple(keys)
 
 
-def incorrect(key: str, **values: object) -> Incorrect:
+def incorrect(key: str, /, **values: object) -> Incorrect:
     """The :class:`Incorrect` carrying catalogue message ``key`` filled with ``values``."""
     return Incorrect([message(key, **values)], [key])
 
@@ -68,14 +68,15 @@ class LessonMessages:
 
     prefix: str
 
-    def __call__(self, name: str, **values: object) -> Incorrect:
+    # Positional-only, so a message may have a ``{name}`` placeholder of its own.
+    def __call__(self, name: str, /, **values: object) -> Incorrect:
         return incorrect(self.prefix + name, **values)
 
-    def key(self, name: str) -> str:
+    def key(self, name: str, /) -> str:
         """The full catalogue key, e.g. for :class:`~kit.practice.core.Mistake`."""
         return self.prefix + name
 
-    def text(self, name: str, **values: object) -> str:
+    def text(self, name: str, /, **values: object) -> str:
         """The message itself, for text that is not a reason (headings, labels)."""
         return message(self.prefix + name, **values)
 
