@@ -45,6 +45,15 @@ def _names(items: list[str]) -> str:
     return listing(items, shown=_SHOWN, code=True)
 
 
+def _file_differences(
+    got: list[str], wanted: dict[str, object], missing: str, extra: str
+) -> list[Incorrect]:
+    """File names ``wanted`` lacks from ``got`` and the ones too many (catalogue keys given)."""
+    return differences(
+        got, wanted, missing=missing, extra=extra, field="names", shown=_SHOWN, code=True
+    )
+
+
 def as_path(answer: object) -> Path:
     """``answer`` as a path, or the reason it is not one."""
     if not isinstance(answer, (str, Path)):
@@ -168,14 +177,8 @@ def check_letter_folder(answer: object, expected: object) -> None:
     problems: list[Incorrect] = []
     if len(files) != len(expected):
         problems.append(wrong("file_count", got=len(files), expected=len(expected)))
-    problems += differences(
-        files,
-        expected,
-        missing=wrong.key("file_names_missing"),
-        extra=wrong.key("file_names_extra"),
-        field="names",
-        shown=_SHOWN,
-        code=True,
+    problems += _file_differences(
+        files, expected, wrong.key("file_names_missing"), wrong.key("file_names_extra")
     )
     present = [name for name in expected if name in files]
     texts = {name: (folder / name).read_text(encoding="utf-8") for name in present}
@@ -204,13 +207,7 @@ def check_archive(answer: object, expected: object) -> None:
     if archive.name in names:
         raise wrong("zip_inside_folder")
     raise_all(
-        differences(
-            names,
-            expected,
-            missing=wrong.key("zip_files_missing"),
-            extra=wrong.key("zip_files_extra"),
-            field="names",
-            shown=_SHOWN,
-            code=True,
+        _file_differences(
+            names, expected, wrong.key("zip_files_missing"), wrong.key("zip_files_extra")
         )
     )

@@ -130,12 +130,12 @@ def _compare_label_sets(got: Iterable[str], wanted: Iterable[str]) -> None:
 
 
 def _compare_values(got: dict[str, float], expected: pd.Series, key: str) -> None:
-    """Label sets first, then values; ``key`` names the message for wrong values."""
+    """Label sets first, then values; ``key`` is the catalogue key for wrong values."""
     wanted = {str(label): float(value) for label, value in expected.items()}
     _compare_label_sets(got, wanted)
     differing = [label for label, value in wanted.items() if abs(got[label] - value) > 1e-9]
     if differing:
-        raise _wrong(key, labels=listing(differing))
+        raise incorrect(key, labels=listing(differing))
 
 
 # -- count tables --------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def compare_count_table(answer: object, expected: pd.DataFrame) -> None:
     _compare_values(
         dict(zip(labels, numbers(answer["jumlah"]), strict=True)),
         expected.set_index(label)["jumlah"],
-        "table_values",
+        _wrong.key("table_values"),
     )
     if not answer["jumlah"].reset_index(drop=True).is_monotonic_decreasing:
         raise _wrong("rows_not_sorted")
@@ -188,7 +188,7 @@ def compare_bar_chart(answer: object, expected: pd.Series, *, x_title: str, y_ti
     points = _points(trace)
     if len({label for label, _ in points}) != len(points):
         raise _wrong("raw_rows")
-    _compare_values(dict(points), expected, "bar_values")
+    _compare_values(dict(points), expected, _wrong.key("bar_values"))
     values = [value for _, value in points]
     if any(later > earlier for earlier, later in zip(values, values[1:], strict=False)):
         raise _wrong("bars_not_sorted")
@@ -227,7 +227,7 @@ def compare_line_chart(answer: object, expected: pd.Series, *, x_title: str, y_t
     months = [month for month, _ in points]
     if len(set(months)) != len(months):
         raise _wrong("raw_rows")
-    _compare_values(dict(points), expected, "line_values")
+    _compare_values(dict(points), expected, _wrong.key("line_values"))
     if months != sorted(months):
         raise _wrong("months_not_in_order")
     _check_title(fig)
@@ -277,7 +277,7 @@ def compare_stacked_chart(
         {f"{g} / {s}": float(expected.get((g, s), 0)) for g in groups for s in names}
     )
     cells = {key: cells.get(key, 0.0) for key in wanted.index} | cells
-    _compare_values(cells, wanted, "stack_values")
+    _compare_values(cells, wanted, _wrong.key("stack_values"))
     missing = sorted(stacks - set(names))
     if missing:
         raise _wrong("labels_missing", labels=listing(missing))
