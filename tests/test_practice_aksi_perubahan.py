@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +13,8 @@ import pytest
 
 import kit.practice.aksi_perubahan as lesson
 from kit.core.organisation import KELURAHAN
-from kit.core.workdays import holidays
 from kit.datasets import DEFAULT_SEED, load
-from tests.practice_harness import lesson_example_namespace
+from tests.practice_harness import lesson_example_namespace, working_days
 
 OTHER_SEED = 7
 LESSON = (
@@ -34,18 +32,7 @@ def indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # -- independent computations: plain Python, day by day, no kit.core and no groupby ---------
 
-HOLIDAYS = {date.fromisoformat(str(day)) for day in holidays()}
 START = lesson.TANGGAL_PERUBAHAN.date()
-
-
-def working_days(start: pd.Timestamp, end: pd.Timestamp) -> int:
-    """Working days after ``start`` up to and including ``end``, counted day by day."""
-    day, count = start.date(), 0
-    while day < end.date():
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in HOLIDAYS:
-            count += 1
-    return count
 
 
 def forwarding_days(data: pd.DataFrame, kelurahan: str) -> dict[str, list[int]]:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import kit.practice.pengaduan as lesson
-from kit.core.workdays import holidays, working_days_between
+from kit.core.workdays import working_days_between
 from kit.datasets import load
+from tests.practice_harness import working_days
 
 
 @pytest.fixture(autouse=True)
@@ -22,18 +22,6 @@ def indonesian(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # -- independent computations: plain Python, no kit.core, no value_counts ------------------
-
-HOLIDAYS = {date.fromisoformat(str(day)) for day in holidays()}
-
-
-def working_days(start: pd.Timestamp, end: pd.Timestamp) -> int:
-    """Working days after ``start`` up to and including ``end``, counted day by day."""
-    day, count = start.date(), 0
-    while day < end.date():
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in HOLIDAYS:
-            count += 1
-    return count
 
 
 def per_kelurahan(data: pd.DataFrame) -> pd.Series:

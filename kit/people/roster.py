@@ -116,24 +116,13 @@ def parse_roster_csv(
             value = record.get(field, "")
             if not value:
                 continue
+            named = {"field": field.upper() if field == "nip" else field, "value": value}
             if value in seen[field]:
-                reasons.append(
-                    message(
-                        "roster.duplicate_in_file",
-                        field=field.upper() if field == "nip" else field,
-                        value=value,
-                        first_line=seen[field][value],
-                    )
-                )
+                first_line = seen[field][value]
+                reasons.append(message("roster.duplicate_in_file", **named, first_line=first_line))
             elif value in taken[field]:
-                reasons.append(
-                    message(
-                        "roster.duplicate_existing",
-                        field=field.upper() if field == "nip" else field,
-                        value=value,
-                        username=taken[field][value],
-                    )
-                )
+                username = taken[field][value]
+                reasons.append(message("roster.duplicate_existing", **named, username=username))
             else:
                 seen[field][value] = line
         if reasons:
