@@ -4,6 +4,7 @@ lesson checkers keep is ``tests/test_lesson_checkers.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -12,9 +13,10 @@ import nbformat
 import pandas as pd
 
 from kit.core import holidays
+from kit.datasets import load
 from kit.practice.learner_build import is_selftest_cell
 
-__all__ = ["lesson_example_namespace", "working_days"]
+__all__ = ["answers_from_data_set", "lesson_example_namespace", "working_days"]
 
 
 def lesson_example_namespace(lesson: Path) -> dict[str, object]:
@@ -26,6 +28,19 @@ def lesson_example_namespace(lesson: Path) -> dict[str, object]:
             continue
         exec(cell.source, namespace)
     return namespace
+
+
+def answers_from_data_set(
+    data_set: str, independent: Mapping[str, Callable[[pd.DataFrame], object]]
+) -> Callable[[int, Path], dict[str, object]]:
+    """The ``independent_answers(seed, folder)`` of a lesson whose answers are all computed from
+    one data set, by one function per question (see tests/test_lesson_checkers.py)."""
+
+    def independent_answers(seed: int, folder: Path) -> dict[str, object]:
+        data = load(data_set, seed=seed)
+        return {name: compute(data) for name, compute in independent.items()}
+
+    return independent_answers
 
 
 @cache

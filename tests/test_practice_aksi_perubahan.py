@@ -14,7 +14,7 @@ import pytest
 import kit.practice.aksi_perubahan as lesson
 from kit.core.organisation import KELURAHAN
 from kit.datasets import DEFAULT_SEED, load
-from tests.practice_harness import lesson_example_namespace, working_days
+from tests.practice_harness import answers_from_data_set, lesson_example_namespace, working_days
 
 OTHER_SEED = 7
 LESSON = (
@@ -84,10 +84,7 @@ INDEPENDENT: dict[str, Callable[[pd.DataFrame], object]] = {
 SAME_FOR_EVERY_SEED = {"soal_2"}
 
 
-def independent_answers(seed: int, folder: Path) -> dict[str, object]:
-    """Every question's answer for the data of ``seed`` (tests/test_lesson_checkers.py)."""
-    data = load("pengaduan", seed=seed)
-    return {name: compute(data) for name, compute in INDEPENDENT.items()}
+independent_answers = answers_from_data_set("pengaduan", INDEPENDENT)
 
 
 # -- the lesson as a whole ---------------------------------------------------------------------

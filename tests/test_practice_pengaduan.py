@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,7 +12,7 @@ import pytest
 import kit.practice.pengaduan as lesson
 from kit.core.workdays import working_days_between
 from kit.datasets import load
-from tests.practice_harness import working_days
+from tests.practice_harness import answers_from_data_set, working_days
 
 
 @pytest.fixture(autouse=True)
@@ -74,10 +73,7 @@ INDEPENDENT: dict[str, Callable[[pd.DataFrame], object]] = {
 SAME_FOR_EVERY_SEED = {"soal_2"}
 
 
-def independent_answers(seed: int, folder: Path) -> dict[str, object]:
-    """Every question's answer for the data of ``seed`` (tests/test_lesson_checkers.py)."""
-    data = load("pengaduan", seed=seed)
-    return {name: compute(data) for name, compute in INDEPENDENT.items()}
+independent_answers = answers_from_data_set("pengaduan", INDEPENDENT)
 
 
 # -- the lesson as a whole --------------------------------------------------------------------

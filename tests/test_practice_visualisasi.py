@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
@@ -18,6 +17,7 @@ import pytest
 import kit.practice.visualisasi as lesson
 from kit.core.messages import message
 from kit.datasets import load
+from tests.practice_harness import answers_from_data_set
 
 KEY = "practice.m04_visualisasi."
 SAFE = list(px.colors.qualitative.Safe)
@@ -134,10 +134,7 @@ INDEPENDENT: dict[str, Callable[[pd.DataFrame], object]] = {
 SAME_FOR_EVERY_SEED = {"soal_3", "soal_6"}
 
 
-def independent_answers(seed: int, folder: Path) -> dict[str, object]:
-    """Every question's answer for the data of ``seed`` (tests/test_lesson_checkers.py)."""
-    data = load("pengaduan", seed=seed)
-    return {name: build(data) for name, build in INDEPENDENT.items()}
+independent_answers = answers_from_data_set("pengaduan", INDEPENDENT)
 
 
 # -- plausible wrong answers, as a learner would write them ---------------------------------------
