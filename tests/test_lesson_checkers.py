@@ -172,7 +172,7 @@ def test_lesson_has_its_own_test_module_with_independent_answers(lesson):
 @each_lesson
 def test_lesson_hands_out_the_placeholder_and_numbered_questions(lesson):
     assert lesson.module.____ is ____
-    assert len(lesson.questions) >= MIN_QUESTIONS
+    assert len(lesson.questions) >= MIN_QUESTIONS, f"a lesson has {MIN_QUESTIONS}+ exercises"
     assert list(lesson.questions) == [f"soal_{n}" for n in range(1, len(lesson.questions) + 1)]
 
 
