@@ -79,8 +79,10 @@ class Lesson:
         return self.name
 
 
-def _number(question_name: str) -> int:
-    return int(question_name.removeprefix("soal_"))
+def _number(question_name: str) -> tuple[int, str]:
+    """soal_2 before soal_10; a name of another form sorts last (and fails the naming test)."""
+    number = question_name.removeprefix("soal_")
+    return (int(number), "") if number.isdigit() else (10**9, question_name)
 
 
 def _checker_modules() -> Iterator[tuple[str, ModuleType]]:
