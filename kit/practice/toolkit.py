@@ -143,10 +143,11 @@ def fraction_not_percent(answer: object) -> bool:
 
     Works for one number and for a Series of them; all zeros say nothing, so they do not count.
     """
-    values = answer if isinstance(answer, pd.Series) else pd.Series([answer])
-    if pd.api.types.is_bool_dtype(values):
+    values = answer if isinstance(answer, pd.Series) else pd.Series([answer], dtype=object)
+    values = values.infer_objects()
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
         return False
-    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    numbers = values.dropna()
     return len(numbers) > 0 and bool(numbers.abs().le(1).all()) and bool(numbers.ne(0).any())
 
 
