@@ -1,17 +1,22 @@
-"""What the lesson-checker tests (``tests/test_practice_*.py``) share: the lesson's own example
-variables, the typical mistakes of a question set, and running a question's solution code."""
+"""What the lesson-specific tests (``tests/test_practice_*.py``) share: the variables a lesson's
+example cells build, and working days counted by hand for independent answers. The contract all
+lesson checkers keep is ``tests/test_lesson_checkers.py``."""
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
+from kit.core import holidays
+from kit.datasets import load
 from kit.practice.learner_build import is_selftest_cell
 
-__all__ = ["lesson_example_namespace", "mistake_cases", "solution_answer"]
+__all__ = ["answers_from_data_set", "lesson_example_namespace", "working_days"]
 
 
 def lesson_example_namespace(lesson: Path) -> dict[str, object]:
@@ -25,18 +30,30 @@ def lesson_example_namespace(lesson: Path) -> dict[str, object]:
     return namespace
 
 
-def mistake_cases(questions: Mapping[str, object]) -> list[tuple[str, int]]:
-    """(question name, mistake index) of every typical mistake that has a wrong value."""
-    return [
-        (name, i)
-        for name, q in sorted(questions.items())
-        for i, mistake in enumerate(q.mistakes)
-        if mistake.wrong is not None
-    ]
+def answers_from_data_set(
+    data_set: str, independent: Mapping[str, Callable[[pd.DataFrame], object]]
+) -> Callable[[int, Path], dict[str, object]]:
+    """The ``independent_answers(seed, folder)`` of a lesson whose answers are all computed from
+    one data set, by one function per question (see tests/test_lesson_checkers.py)."""
+
+    def independent_answers(seed: int, folder: Path) -> dict[str, object]:
+        data = load(data_set, seed=seed)
+        return {name: compute(data) for name, compute in independent.items()}
+
+    return independent_answers
 
 
-def solution_answer(question, namespace: Mapping[str, object]) -> object:
-    """The value the question's solution code assigns last, run on a copy of ``namespace``."""
-    scope = dict(namespace)
-    exec(question.solution_code, scope)
-    return scope[ast.parse(question.solution_code).body[-1].targets[0].id]
+@cache
+def _holidays() -> frozenset[date]:
+    return frozenset(date.fromisoformat(str(day)) for day in holidays())
+
+
+def working_days(start: pd.Timestamp, end: pd.Timestamp) -> int:
+    """Working days after ``start`` up to and including ``end``, counted day by day (no kit
+    code but the holiday list, so answers built with it are independent of the checker)."""
+    day, count = start.date(), 0
+    while day < end.date():
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in _holidays():
+            count += 1
+    return count

@@ -1,11 +1,10 @@
 """The seeded office spreadsheets of module 2 are messy in the designed ways and clean up to the
-published recap; the lesson's checkers accept right answers, explain wrong ones, and take their
-expected values from the data rather than from numbers typed into the checker."""
+published recap; answers computed without the checker (for the contract every lesson checker
+keeps, tests/test_lesson_checkers.py); the wrong answers specific to this lesson."""
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import re
 from collections import Counter
 from datetime import datetime
@@ -15,25 +14,17 @@ import nbformat
 import openpyxl
 import pandas as pd
 import pytest
-import yaml
 
 import kit.practice.spreadsheet as lesson
 from kit.core.organisation import KELURAHAN
 from kit.datasets import DEFAULT_SEED, available, load
 from kit.datasets import office_sheets as sheets
-from kit.practice.core import Question, ____
-from tests.practice_harness import lesson_example_namespace, mistake_cases
+from tests.practice_harness import lesson_example_namespace
 
-QUESTIONS: dict[str, Question] = {
-    name: getattr(lesson, name)
-    for name in lesson.__all__
-    if isinstance(getattr(lesson, name), Question)
-}
 OTHER_SEED = 7
 LESSON = (
     Path(__file__).resolve().parent.parent / "courses" / "02_spreadsheet" / "02_spreadsheet.ipynb"
 )
-CATALOGUE = LESSON.parents[2] / "kit" / "data" / "messages.d" / "m02_spreadsheet.yml"
 KEY = ("bulan", "kelurahan", "layanan")
 RAW_COLUMNS = ["tanggal_lapor", "bulan", "kelurahan", "layanan", "jumlah"]
 # Every way the clerks misspell a kelurahan, written out here rather than taken from the kit.
@@ -136,12 +127,10 @@ def independent_answers(seed: int, folder: Path) -> dict[str, object]:
     }
 
 
-@pytest.fixture(scope="module")
-def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, object]]:
-    return {
-        seed: independent_answers(seed, tmp_path_factory.mktemp(f"seed{seed}"))
-        for seed in (DEFAULT_SEED, OTHER_SEED)
-    }
+def use_seed(monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """Make the checker read the data of ``seed`` (tests/test_lesson_checkers.py)."""
+    monkeypatch.setattr(lesson, "load", lambda data_set: load(data_set, seed=seed))
+    monkeypatch.setattr(lesson, "recap_as_typed", lambda _: sheets.recap_as_typed(seed))
 
 
 # -- the data sets ------------------------------------------------------------------------------
@@ -243,60 +232,11 @@ def test_practice_files_read_back_as_the_data_sets(seed, tmp_path):
 # -- the checkers -------------------------------------------------------------------------------
 
 
-def test_lesson_declares_at_least_four_exercises():
-    assert len(QUESTIONS) >= 4
-    assert set(QUESTIONS) == {f"soal_{n}" for n in range(1, 8)}
-    assert lesson.____ is ____
+def test_lesson_declares_seven_exercises_and_the_recap_key():
+    assert [name for name in lesson.__all__ if name.startswith("soal_")] == [
+        f"soal_{n}" for n in range(1, 8)
+    ]
     assert [*KEY] == lesson.KUNCI_REKAP
-
-
-def test_catalogue_speaks_both_languages_and_every_message_is_used():
-    raw = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
-    checker = Path(lesson.__file__).read_text(encoding="utf-8")
-    for key, entry in raw.items():
-        assert key.startswith("practice.m02_spreadsheet."), key
-        assert set(entry) == {"id", "en"}, key
-        placeholders = [set(re.findall(r"{(\w+)}", entry[lang])) for lang in ("id", "en")]
-        assert placeholders[0] == placeholders[1], key
-        assert f'"{key.rsplit(".", 1)[1]}"' in checker, f"{key} is never raised"
-
-
-@pytest.mark.parametrize("name", sorted(QUESTIONS))
-def test_checker_has_hints_solution_and_reads_placeholder_as_not_attempted(name):
-    q = QUESTIONS[name]
-    assert len(q.hints) >= 2
-    assert q.solution_code
-    q.assert_check_unattempted(____)
-
-
-@pytest.mark.parametrize("name", sorted(QUESTIONS))
-def test_checker_accepts_an_independently_computed_answer(name, answers):
-    QUESTIONS[name].assert_check_passed(answers[DEFAULT_SEED][name])
-
-
-@pytest.mark.parametrize("name", sorted(QUESTIONS))
-def test_expected_value_follows_the_data(name, answers, monkeypatch):
-    """Fed other data, a fresh checker expects that data's answer: nothing is hard-coded."""
-    monkeypatch.setattr(lesson, "load", lambda data_set: load(data_set, seed=OTHER_SEED))
-    monkeypatch.setattr(lesson, "recap_as_typed", lambda _: sheets.recap_as_typed(OTHER_SEED))
-    fresh = dataclasses.replace(QUESTIONS[name])
-    fresh.assert_check_passed(answers[OTHER_SEED][name])
-    fresh.assert_check_failed(answers[DEFAULT_SEED][name])
-
-
-@pytest.mark.parametrize("name", sorted(QUESTIONS))
-def test_answer_for_other_data_is_rejected(name, answers):
-    QUESTIONS[name].assert_check_failed(answers[OTHER_SEED][name])
-
-
-@pytest.mark.parametrize(
-    ("name", "index"),
-    mistake_cases(QUESTIONS),
-)
-def test_each_typical_wrong_value_is_rejected_with_its_own_message(name, index):
-    q = QUESTIONS[name]
-    mistake = q.mistakes[index]
-    q.assert_check_failed(mistake.wrong(), because=mistake.message)
 
 
 def exercise_variables() -> dict[str, str]:
@@ -327,18 +267,7 @@ def lesson_namespace(tmp_path_factory: pytest.TempPathFactory) -> dict[str, obje
 
 
 def test_every_exercise_cell_names_its_answer_variable():
-    assert set(exercise_variables()) == set(QUESTIONS)
-
-
-@pytest.mark.parametrize("name", sorted(QUESTIONS))
-def test_solution_code_produces_an_accepted_answer_from_the_lessons_variables(
-    name, lesson_namespace
-):
-    """Hints and solutions name the lesson's own variables (rekap, total, folder_latihan...)."""
-    q = QUESTIONS[name]
-    namespace = dict(lesson_namespace)
-    exec(q.solution_code, namespace)
-    q.assert_check_passed(namespace[exercise_variables()[name]])
+    assert set(exercise_variables()) == {f"soal_{n}" for n in range(1, 8)}
 
 
 def test_lesson_continues_with_the_same_tables_as_its_files(lesson_namespace):

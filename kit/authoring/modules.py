@@ -94,6 +94,7 @@ def scaffold_module(project: Path, folder: str, title: str, jp: float) -> list[P
         "assignment.ipynb": project / "assessments" / "source" / names.assignment
         / f"{names.assignment}.ipynb",
         "answers.yml.tpl": project / "assessments" / "simulation" / f"{names.assignment}.yml",
+        "test_practice.py.tpl": project / "tests" / f"test_practice_{names.name}.py",
     }  # fmt: skip
     existing = [str(p.relative_to(project)) for p in targets.values() if p.exists()]
     if existing:

@@ -10,15 +10,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
-from kit.core import message, record_event
+from kit.core import CsvFileError, RowProblem, atomic_write, message, read_csv_rows, record_event
 from kit.course import Module
 
 __all__ = [
@@ -58,7 +56,7 @@ class JpImportError(ValueError):
     def __init__(self, summary: str, problems: Sequence[tuple[int, str]] = ()) -> None:
         self.summary = summary
         self.problems = list(problems)
-        lines = [message("roster.row_error", line=ln, reason=r) for ln, r in self.problems]
+        lines = [str(RowProblem(line, reason)) for line, reason in self.problems]
         super().__init__("\n".join([summary, *lines]))
 
 
@@ -87,10 +85,7 @@ def write_external(path: Path, records: Iterable[ExternalRecord]) -> None:
     writer.writeheader()
     for record in records:
         writer.writerow(asdict(record))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jp-", suffix=".csv")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(buffer.getvalue())
-    os.replace(tmp, path)
+    atomic_write(path, buffer.getvalue())
 
 
 def parse_external_csv(
@@ -101,40 +96,17 @@ def parse_external_csv(
 ) -> list[ExternalRecord]:
     """Validate an outside-learning CSV; raise ``JpImportError`` listing every bad row."""
     today = today or dt.date.today()
-    path = Path(path)
-    if not path.is_file():
-        raise JpImportError(message("roster.file_missing", path=path))
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise JpImportError(message("roster.not_utf8", path=path)) from None
-    lines = text.splitlines()
-    if len(lines) < 2:
-        raise JpImportError(message("roster.empty", path=path))
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
-    missing = [c for c in _REQUIRED if c not in header]
-    if missing:
-        raise JpImportError(
-            message(
-                "roster.missing_columns", columns=", ".join(missing), required=", ".join(_REQUIRED)
-            )
-        )
+        table = read_csv_rows(path, required=_REQUIRED, optional=("jenis",))
+    except CsvFileError as error:
+        raise JpImportError(error.summary) from None
     users = set(known_users)
     seen: dict[tuple[str, str, str], int] = {}
     taken = {(r.username, r.tanggal_mulai, r.judul.lower()) for r in existing}
     records: list[ExternalRecord] = []
-    problems: list[tuple[int, str]] = []
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            found, expected = len(row), len(header)
-            problems.append((line, message("roster.field_count", found=found, expected=expected)))
-            continue
-        rec = {k: v.strip() for k, v in zip(header, row, strict=True)}
+    problems: list[tuple[int, str]] = list(table.problems)
+    for row in table.rows:
+        line, rec = row.line, row.values
         reasons = []
         if rec["username"] not in users:
             reasons.append(message("jp.unknown_user", username=rec["username"]))
@@ -193,6 +165,7 @@ def parse_external_csv(
             )
         )
     if problems:
+        problems.sort(key=lambda problem: problem[0])
         bad = len({ln for ln, _ in problems})
         raise JpImportError(message("jp.rejected", count=bad), problems)
     return records

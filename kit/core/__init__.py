@@ -1,6 +1,6 @@
 """Reference data and services every stage uses: where the project lives, messages,
-dates in WIB, working days, the work units, data files checked against their schemas, and the
-audit log. Imports no other stage.
+dates in WIB, working days, the work units, data files checked against their schemas, the
+audit log, reading CSV files people made and replacing files atomically. Imports no other stage.
 """
 
 import lazy_loader as _lazy
@@ -8,7 +8,9 @@ import lazy_loader as _lazy
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     submod_attrs={
+        "atomic_files": ["atomic_write", "atomic_writer"],
         "audit": ["LOG_NAME", "current_operator", "read_events", "record_event"],
+        "csv_intake": ["CsvFileError", "CsvRow", "CsvTable", "RowProblem", "read_csv_rows"],
         "dates": ["MONTHS", "WIB", "date_label", "to_wib", "wib_label"],
         "messages": ["current_language", "message"],
         "organisation": ["KELURAHAN", "Unit", "load_units", "unit_names"],

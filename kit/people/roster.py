@@ -10,16 +10,23 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
-from kit.core import load_units, message, record_event
+from kit.core import (
+    CsvFileError,
+    RowProblem,
+    atomic_write,
+    atomic_writer,
+    load_units,
+    message,
+    read_csv_rows,
+    record_event,
+)
 from kit.course import Course
 from kit.people.nip import NipError, parse_nip
 
@@ -51,15 +58,6 @@ class RosterEntry:
     email: str = ""
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return message("roster.row_error", line=self.line, reason=self.reason)
-
-
 class RosterError(ValueError):
     """The roster file cannot be imported; ``problems`` lists every bad row."""
 
@@ -87,41 +85,20 @@ def write_roster(path: Path, entries: Iterable[RosterEntry]) -> None:
     for entry in entries:
         writer.writerow(asdict(entry))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".roster-", suffix=".csv")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(buffer.getvalue())
-    os.replace(tmp, path)
+    atomic_write(path, buffer.getvalue())
 
 
 def parse_roster_csv(
     path: Path, existing: Iterable[RosterEntry] = (), today: dt.date | None = None
 ) -> list[RosterEntry]:
-    """Validate a roster CSV (comma- or semicolon-separated) and return its entries.
+    """Validate a roster CSV (read by :func:`kit.core.read_csv_rows`) and return its entries.
 
     Raises ``RosterError`` listing every bad row by its line number in the file.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise RosterError(message("roster.file_missing", path=path))
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise RosterError(message("roster.not_utf8", path=path)) from None
-    lines = text.splitlines()
-    if not any(line.strip() for line in lines[1:]):
-        raise RosterError(message("roster.empty", path=path))
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise RosterError(
-            message(
-                "roster.missing_columns",
-                columns=", ".join(missing),
-                required=", ".join(REQUIRED_COLUMNS),
-            )
-        )
+        table = read_csv_rows(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+    except CsvFileError as error:
+        raise RosterError(error.summary) from None
 
     known_units = {u.code for u in load_units()}
     existing = list(existing)
@@ -131,43 +108,21 @@ def parse_roster_csv(
     }
     seen: dict[str, dict[str, int]] = {"username": {}, "nip": {}}
     entries: list[RosterEntry] = []
-    problems: list[RowProblem] = []
-
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(
-                RowProblem(
-                    line, message("roster.field_count", found=len(row), expected=len(header))
-                )
-            )
-            continue
-        record = {name: value.strip() for name, value in zip(header, row, strict=True)}
+    problems: list[RowProblem] = list(table.problems)
+    for row in table.rows:
+        line, record = row.line, row.values
         reasons = _row_problems(record, known_units, today)
         for field in ("username", "nip"):
             value = record.get(field, "")
             if not value:
                 continue
+            named = {"field": field.upper() if field == "nip" else field, "value": value}
             if value in seen[field]:
-                reasons.append(
-                    message(
-                        "roster.duplicate_in_file",
-                        field=field.upper() if field == "nip" else field,
-                        value=value,
-                        first_line=seen[field][value],
-                    )
-                )
+                first_line = seen[field][value]
+                reasons.append(message("roster.duplicate_in_file", **named, first_line=first_line))
             elif value in taken[field]:
-                reasons.append(
-                    message(
-                        "roster.duplicate_existing",
-                        field=field.upper() if field == "nip" else field,
-                        value=value,
-                        username=taken[field][value],
-                    )
-                )
+                username = taken[field][value]
+                reasons.append(message("roster.duplicate_existing", **named, username=username))
             else:
                 seen[field][value] = line
         if reasons:
@@ -185,6 +140,7 @@ def parse_roster_csv(
         )
 
     if problems:
+        problems.sort(key=lambda problem: problem.line)
         raise RosterError(
             message("roster.rejected", count=len({p.line for p in problems})), problems
         )
@@ -309,10 +265,8 @@ def move_learner(
     rows.append({"username": username, "unit": unit, "since": since.isoformat()})
     frame = pd.DataFrame(rows, columns=["username", "unit", "since"])
     path = course.root / HISTORY_NAME
-    fd, tmp = tempfile.mkstemp(dir=course.root, prefix=".history-", suffix=".csv")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+    with atomic_writer(path) as handle:
         frame.to_csv(handle, index=False)
-    os.replace(tmp, path)
     moved = RosterEntry(**{**asdict(current), "unit": unit})
     write_roster(course.roster_path, [moved if e.username == username else e for e in entries])
     record_event(

@@ -1,7 +1,10 @@
 """Instant, in-notebook exercise checking for the lessons in ``courses/``.
 
 Each lesson has a checker module here with the same name (``kit.practice.pengaduan`` for
-``courses/03_pengaduan``) that declares its questions with the shared machinery of :mod:`.core`.
+``courses/03_pengaduan``) that declares its questions with the shared machinery of :mod:`.core`
+and explains wrong answers with :mod:`.toolkit`. A lesson whose answers need much reading
+(charts, files) is a package: its ``__init__`` declares the questions, its other modules read
+the answers (``kit.practice.visualisasi.charts``).
 """
 
 from kit.practice.core import (

@@ -14,6 +14,7 @@ from kit.core import working_days_between
 from kit.datasets import load
 from kit.practice.core import Mistake, Question, ____
 from kit.practice.pengaduan import BATAS_DITERUSKAN
+from kit.practice.toolkit import fraction_not_percent
 
 __all__ = [
     "BATAS_DITERUSKAN",
@@ -70,10 +71,6 @@ def _change_per_kelurahan(**variant: bool) -> pd.Series:
     return table["sesudah"] - table["sebelum"]
 
 
-def _fraction_not_percent(answer: float) -> bool:
-    return 0 < abs(answer) <= 1
-
-
 # -- Soal 1: the baseline -----------------------------------------------------------------------
 
 
@@ -104,7 +101,7 @@ persen_sebelum = round(awal["tepat_waktu"].mean() * 100, 1)""",
             wrong=lambda: _percent_before(calendar_days=True),
         ),
         Mistake("practice.pengaduan.strictly_less", wrong=lambda: _percent_before(strictly=True)),
-        Mistake("practice.pengaduan.fraction_not_percent", applies=_fraction_not_percent),
+        Mistake("practice.pengaduan.fraction_not_percent", applies=fraction_not_percent),
     ),
 )
 
@@ -162,7 +159,7 @@ selisih_poin = persen["sesudah"] - persen["sebelum"]""",
             "practice.pengaduan.all_complaints_denominator",
             wrong=lambda: _change(only_forwarded=False),
         ),
-        Mistake("practice.pengaduan.fraction_not_percent", applies=_fraction_not_percent),
+        Mistake("practice.pengaduan.fraction_not_percent", applies=fraction_not_percent),
     ),
 )
 

@@ -21,6 +21,14 @@ import pandas as pd
 from IPython.display import display
 
 from kit.core import message
+from kit.practice.toolkit import (
+    Incorrect,
+    NotAttempted,
+    differences,
+    incorrect,
+    listing,
+    raise_all,
+)
 
 __all__ = [
     "BLANK",
@@ -33,9 +41,6 @@ __all__ = [
     "Question",
     "compare_answers",
 ]
-
-# How many labels a message lists before it elides the middle ones.
-_LABELS_SHOWN = 6
 
 
 class _Blank:
@@ -55,23 +60,6 @@ class _Blank:
 
 ____ = _Blank()
 BLANK = ____
-
-
-class NotAttempted(Exception):
-    """The answer is still the placeholder ``____``."""
-
-
-class Incorrect(Exception):
-    """The answer is wrong; ``reasons`` say why (catalogue text), ``keys`` name the messages."""
-
-    def __init__(self, reasons: Sequence[str], keys: Sequence[str] = ()) -> None:
-        super().__init__(" ".join(reasons))
-        self.reasons = tuple(reasons)
-        self.keys = tuple(keys)
-
-
-def _incorrect(key: str, **values: object) -> Incorrect:
-    return Incorrect([message(key, **values)], [key])
 
 
 class FeedbackKind(StrEnum):
@@ -180,21 +168,14 @@ def _type_label(value: object, *, expected: bool = False) -> str:
     return type(value).__name__
 
 
-def _listing(labels: Sequence[object]) -> str:
-    texts = [str(label) for label in labels]
-    if len(texts) > _LABELS_SHOWN:
-        texts = [*texts[: _LABELS_SHOWN - 1], "…", texts[-1]]
-    return ", ".join(texts)
-
-
 def _check_type(answer: object, expected: object) -> None:
     if answer is None:
-        raise _incorrect("practice.answer_none")
+        raise incorrect("practice.answer_none")
     if isinstance(expected, pd.Series) and isinstance(answer, pd.DataFrame):
-        raise _incorrect("practice.dataframe_for_series")
+        raise incorrect("practice.dataframe_for_series")
     scalar_expected = _is_number(expected) or isinstance(expected, str)
     if scalar_expected and isinstance(answer, pd.Series) and len(answer) == 1:
-        raise _incorrect("practice.series_for_scalar")
+        raise incorrect("practice.series_for_scalar")
     if isinstance(expected, (pd.Series, pd.DataFrame)):
         fits = isinstance(answer, type(expected))
     elif _is_number(expected):
@@ -204,7 +185,7 @@ def _check_type(answer: object, expected: object) -> None:
     else:
         fits = isinstance(answer, type(expected))
     if not fits:
-        raise _incorrect(
+        raise incorrect(
             "practice.wrong_type",
             got=_type_label(answer),
             expected=_type_label(expected, expected=True),
@@ -214,18 +195,12 @@ def _check_type(answer: object, expected: object) -> None:
 def _check_labels(answer: pd.Index, expected: pd.Index) -> None:
     duplicated = answer[answer.duplicated()].unique().tolist()
     if duplicated:
-        raise _incorrect("practice.duplicate_labels", labels=_listing(duplicated))
-    reasons: list[Incorrect] = []
-    extra = answer.difference(expected, sort=False).tolist()
-    missing = expected.difference(answer, sort=False).tolist()
-    if extra:
-        reasons.append(_incorrect("practice.extra_labels", labels=_listing(extra)))
-    if missing:
-        reasons.append(_incorrect("practice.missing_labels", labels=_listing(missing)))
-    if reasons:
-        raise Incorrect(
-            [r for i in reasons for r in i.reasons], [k for i in reasons for k in i.keys]
+        raise incorrect("practice.duplicate_labels", labels=listing(duplicated))
+    raise_all(
+        differences(
+            answer, expected, missing="practice.missing_labels", extra="practice.extra_labels"
         )
+    )
 
 
 def _differing_labels(answer: pd.Series, expected: pd.Series, tolerance: float) -> list[object]:
@@ -247,7 +222,7 @@ def _differing_labels(answer: pd.Series, expected: pd.Series, tolerance: float) 
 
 def _check_order(answer: pd.Index, expected: pd.Index) -> None:
     if answer.tolist() != expected.tolist():
-        raise _incorrect("practice.wrong_order", order=_listing(expected.tolist()))
+        raise incorrect("practice.wrong_order", order=listing(expected.tolist()))
 
 
 def _compare_series(
@@ -266,7 +241,7 @@ def _compare_series(
     _check_labels(answer.index, expected.index)
     wrong = _differing_labels(answer, expected, tolerance)
     if wrong:
-        raise _incorrect("practice.series_values", labels=_listing(wrong))
+        raise incorrect("practice.series_values", labels=listing(wrong))
     if ordered:
         _check_order(answer.index, expected.index)
 
@@ -274,22 +249,20 @@ def _compare_series(
 def _compare_frames(
     answer: pd.DataFrame, expected: pd.DataFrame, *, tolerance: float, ordered: bool
 ) -> None:
-    extra = answer.columns.difference(expected.columns, sort=False).tolist()
-    missing = expected.columns.difference(answer.columns, sort=False).tolist()
-    reasons = []
-    if extra:
-        reasons.append(_incorrect("practice.extra_columns", columns=_listing(extra)))
-    if missing:
-        reasons.append(_incorrect("practice.missing_columns", columns=_listing(missing)))
-    if reasons:
-        raise Incorrect(
-            [r for i in reasons for r in i.reasons], [k for i in reasons for k in i.keys]
+    raise_all(
+        differences(
+            answer.columns,
+            expected.columns,
+            missing="practice.missing_columns",
+            extra="practice.extra_columns",
+            field="columns",
         )
+    )
     _check_labels(answer.index, expected.index)
     for column in expected.columns:
         wrong = _differing_labels(answer[column], expected[column], tolerance)
         if wrong:
-            raise _incorrect("practice.frame_values", column=column, labels=_listing(wrong))
+            raise incorrect("practice.frame_values", column=column, labels=listing(wrong))
     if ordered:
         _check_order(answer.index, expected.index)
 
@@ -322,15 +295,15 @@ def compare_answers(
     elif _is_number(expected):
         given = float(answer)
         if not math.isclose(given, float(expected), rel_tol=0.0, abs_tol=tolerance):
-            raise _incorrect("practice.wrong_value", answer=answer)
+            raise incorrect("practice.wrong_value", answer=answer)
     elif isinstance(expected, str):
         assert isinstance(answer, str)
         if answer != expected:
             if answer.strip().casefold() == expected.strip().casefold():
-                raise _incorrect("practice.text_case", answer=answer)
-            raise _incorrect("practice.wrong_text", answer=answer)
+                raise incorrect("practice.text_case", answer=answer)
+            raise incorrect("practice.wrong_text", answer=answer)
     elif not bool(answer == expected):
-        raise _incorrect("practice.wrong_answer")
+        raise incorrect("practice.wrong_answer")
 
 
 @dataclass(eq=False)
@@ -416,7 +389,7 @@ class Question:
             raise
         except Exception:
             # Learners hand in anything; an answer the comparison cannot digest is still wrong.
-            raise _incorrect("practice.uncomparable") from None
+            raise incorrect("practice.uncomparable") from None
 
     # -- learner API --------------------------------------------------------------------
 

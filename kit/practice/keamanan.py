@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from kit.core import message
 from kit.datasets import (
     AKHIRAN_RESMI,
     AMBANG_PHISHING,
@@ -24,7 +23,8 @@ from kit.datasets import (
     POLA_RAHASIA,
     load,
 )
-from kit.practice.core import Incorrect, Mistake, Question, ____, compare_answers
+from kit.practice.core import Mistake, Question, ____
+from kit.practice.toolkit import choice_comparison, chose, fraction_not_percent
 
 __all__ = [
     "GARAM_LATIHAN",
@@ -74,10 +74,6 @@ def password_entropy(
     if symbols and any(c not in known for c in password):
         pool += _OTHER_POOL
     return len(password) * log(pool) if pool else 0.0
-
-
-def _fraction_not_percent(answer: float) -> bool:
-    return 0 < abs(answer) <= 1
 
 
 # -- Soal 1: entropy of the office password ------------------------------------------------------
@@ -197,7 +193,7 @@ persen_tertangkap = phishing["tanda_phishing"].mean() * 100""",
         Mistake(_KEY + "precision", wrong=lambda: _percent_caught(denominator="flagged")),
         Mistake(_KEY + "accuracy", wrong=lambda: _percent_caught(denominator="accuracy")),
         Mistake(_KEY + "strictly_greater", wrong=lambda: _percent_caught(strictly=True)),
-        Mistake(_KEY + "fraction_not_percent", applies=_fraction_not_percent),
+        Mistake(_KEY + "fraction_not_percent", applies=fraction_not_percent),
     ),
 )
 
@@ -320,28 +316,10 @@ nik_samaran = warga["nik"].str[:6] + "******" + warga["nik"].str[-4:]""",
 
 # -- Soal 7: a lost laptop (multiple choice) -----------------------------------------------------
 
-_CHOICES = ("a", "b", "c", "d")
-
-
-def _compare_choice(answer: object, expected: object) -> None:
-    if isinstance(answer, str):
-        answer = answer.strip().strip(".)").lower()
-        if answer not in _CHOICES:
-            raise Incorrect([message(_KEY + "not_a_choice")], [_KEY + "not_a_choice"])
-    compare_answers(answer, expected)
-
-
-def _chose(letter: str) -> Callable[[object], bool]:
-    def chosen(answer: object) -> bool:
-        return isinstance(answer, str) and answer.strip().strip(".)").lower() == letter
-
-    return chosen
-
-
 soal_7 = Question(
     title="Soal 7: laptop dinas berisi data warga hilang",
     expected=lambda: "c",
-    compare=_compare_choice,
+    compare=choice_comparison("abcd", not_a_choice=_KEY + "not_a_choice"),
     hints=(
         "UU 27/2022 menghitung batas pemberitahuan dalam jam, bukan hari kerja, dan sejak "
         "kegagalan pelindungan data diketahui.",
@@ -350,8 +328,8 @@ soal_7 = Question(
     ),
     solution_code='jawaban_7 = "c"',
     mistakes=(
-        Mistake(_KEY + "choice_a", applies=_chose("a")),
-        Mistake(_KEY + "choice_b", applies=_chose("b")),
-        Mistake(_KEY + "choice_d", applies=_chose("d")),
+        Mistake(_KEY + "choice_a", applies=chose("a")),
+        Mistake(_KEY + "choice_b", applies=chose("b")),
+        Mistake(_KEY + "choice_d", applies=chose("d")),
     ),
 )

@@ -12,9 +12,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kit.core import message
 from kit.datasets import load
-from kit.practice.core import Incorrect, Mistake, Question, ____
+from kit.practice.core import Mistake, Question, ____
+from kit.practice.toolkit import (
+    LessonMessages,
+    boolean_mask,
+    differences,
+    fraction_not_percent,
+    incorrect,
+    listing,
+    raise_all,
+)
 
 __all__ = [
     "BATAS_REALISASI",
@@ -38,6 +46,9 @@ BATAS_REALISASI = 50
 NAMA_HARI = {0: "Senin", 1: "Selasa", 2: "Rabu", 3: "Kamis", 4: "Jumat", 5: "Sabtu", 6: "Minggu"}
 """Indonesian weekday names by ``.dt.day_of_week`` number (0 is Monday)."""
 _BUSIEST_DAY = "Senin"
+_wrong = LessonMessages("practice.m07_keputusan.")
+# Budget lines are named by their row number; a message lists up to this many.
+_ROWS_SHOWN = 8
 
 # Half of the last decimal place, so an answer rounded to one decimal (or not) is accepted.
 _ROUNDED = 0.05
@@ -56,10 +67,6 @@ def _queue() -> pd.DataFrame:
     data["jam"] = data["jam_datang"].dt.hour
     data["hari"] = data["tanggal"].dt.day_of_week.map(NAMA_HARI)
     return data
-
-
-def _fraction_not_percent(answer: pd.Series) -> bool:
-    return bool(((answer >= 0) & (answer <= 1)).all())
 
 
 # -- Soal 1: mean waiting time per service ---------------------------------------------------
@@ -153,7 +160,7 @@ persen_standar_per_unit = memenuhi.groupby(antrian["unit"]).mean() * 100""",
             "practice.m07_keputusan.count_not_percent",
             wrong=lambda: _percent_within_standard(count=True),
         ),
-        Mistake("practice.m07_keputusan.fraction_not_percent", applies=_fraction_not_percent),
+        Mistake("practice.m07_keputusan.fraction_not_percent", applies=fraction_not_percent),
     ),
 )
 
@@ -265,7 +272,7 @@ persen_per_program = per_program["realisasi"] / per_program["pagu"] * 100""",
             "practice.m07_keputusan.quarter_not_cumulative",
             wrong=lambda: _percent_per_program(quarters=("realisasi_tw3",)),
         ),
-        Mistake("practice.m07_keputusan.fraction_not_percent", applies=_fraction_not_percent),
+        Mistake("practice.m07_keputusan.fraction_not_percent", applies=fraction_not_percent),
     ),
 )
 
@@ -294,37 +301,23 @@ def _same_rows(answer: object, expected: object) -> None:
     assert isinstance(expected, pd.DataFrame)
     if not isinstance(answer, pd.DataFrame):
         got = "pandas Series" if isinstance(answer, pd.Series) else type(answer).__name__
-        key = "practice.m07_keputusan.rows_wanted"
-        raise Incorrect([message(key, got=got)], [key])
+        raise _wrong("rows_wanted", got=got)
     if answer.index.has_duplicates:
-        key = "practice.duplicate_labels"
         labels = answer.index[answer.index.duplicated()].unique().tolist()
-        raise Incorrect([message(key, labels=_listing(labels))], [key])
-    extra = sorted(set(answer.index) - set(expected.index), key=str)
-    missing = sorted(set(expected.index) - set(answer.index), key=str)
-    reasons, keys = [], []
-    if len(answer) == len(expected) and extra and list(answer.index) == list(range(len(answer))):
-        key = "practice.m07_keputusan.index_reset"
-        raise Incorrect([message(key)], [key])
-    if extra:
-        keys.append("practice.m07_keputusan.rows_extra")
-        reasons.append(message(keys[-1], labels=_listing(extra)))
-    if missing:
-        keys.append("practice.m07_keputusan.rows_missing")
-        reasons.append(message(keys[-1], labels=_listing(missing)))
-    if reasons:
-        raise Incorrect(reasons, keys)
-
-
-def _listing(labels: list[object], shown: int = 8) -> str:
-    texts = [str(label) for label in labels]
-    if len(texts) > shown:
-        texts = [*texts[: shown - 1], "…", texts[-1]]
-    return ", ".join(texts)
-
-
-def _boolean_mask(answer: object) -> bool:
-    return isinstance(answer, pd.Series) and pd.api.types.is_bool_dtype(answer)
+        raise incorrect("practice.duplicate_labels", labels=listing(labels, shown=_ROWS_SHOWN))
+    renumbered = list(answer.index) == list(range(len(answer)))
+    extra = answer.index.difference(expected.index)
+    if len(answer) == len(expected) and len(extra) and renumbered:
+        raise _wrong("index_reset")
+    raise_all(
+        differences(
+            answer.index,
+            expected.index,
+            missing=_wrong.key("rows_missing"),
+            extra=_wrong.key("rows_extra"),
+            shown=_ROWS_SHOWN,
+        )
+    )
 
 
 soal_5 = Question(
@@ -357,6 +350,6 @@ berisiko = anggaran[rendah | lebih]""",
             "practice.m07_keputusan.quarter_not_cumulative",
             wrong=lambda: _lines_at_risk(quarters=("realisasi_tw3",)),
         ),
-        Mistake("practice.m07_keputusan.mask_not_rows", applies=_boolean_mask),
+        Mistake("practice.m07_keputusan.mask_not_rows", applies=boolean_mask),
     ),
 )

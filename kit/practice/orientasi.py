@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kit.core import message
 from kit.datasets import load
-from kit.practice.core import Incorrect, Mistake, Question, ____
+from kit.practice.core import Mistake, Question, ____
 from kit.practice.pengaduan import BATAS_DITERUSKAN
+from kit.practice.toolkit import LessonMessages, differences, incorrect, listing, raise_all
 
 __all__ = [
     "JP_BIMTEK_LAPOR",
@@ -36,6 +36,8 @@ JP_BIMTEK_LAPOR = 10
 """Learning hours of the SP4N-LAPOR! technical guidance (``kit.datasets.training.WORKSHOPS``)."""
 MENIT_PER_JP = 45
 """One JP (jam pelajaran) lasts 45 minutes."""
+
+_wrong = LessonMessages("practice.m01_orientasi.")
 
 
 def _week() -> dict[str, list]:
@@ -198,34 +200,27 @@ def _counts(*, first: int = 1, add: bool = True) -> dict[str, int]:
     return counts
 
 
-def _listing(keys: list[object]) -> str:
-    return ", ".join(str(key) for key in keys)
-
-
 def _compare_counts(answer: object, expected: object) -> None:
     """Compare two {label: count} dictionaries; a label counted 0 may be left out or kept."""
     assert isinstance(expected, Mapping)
     if answer is None:
-        raise Incorrect([message("practice.answer_none")], ["practice.answer_none"])
+        raise incorrect("practice.answer_none")
     if not isinstance(answer, Mapping):
-        key = "practice.m01_orientasi.not_a_dict"
-        raise Incorrect([message(key, got=type(answer).__name__)], [key])
+        raise _wrong("not_a_dict", got=type(answer).__name__)
     given = {k: v for k, v in answer.items() if v != 0}
     wanted = {k: v for k, v in expected.items() if v != 0}
-    problems: list[tuple[str, list[object]]] = [
-        ("practice.m01_orientasi.missing_keys", [k for k in wanted if k not in given]),
-        ("practice.m01_orientasi.extra_keys", [k for k in given if k not in wanted]),
-    ]
-    problems = [(key, keys) for key, keys in problems if keys]
-    if not problems:
-        wrong = [k for k in wanted if given[k] != wanted[k]]
-        if wrong:
-            problems = [("practice.m01_orientasi.wrong_counts", wrong)]
-    if problems:
-        raise Incorrect(
-            [message(key, keys=_listing(keys)) for key, keys in problems],
-            [key for key, _ in problems],
+    raise_all(
+        differences(
+            given,
+            wanted,
+            missing=_wrong.key("missing_keys"),
+            extra=_wrong.key("extra_keys"),
+            field="keys",
         )
+    )
+    off = [k for k in wanted if given[k] != wanted[k]]
+    if off:
+        raise _wrong("wrong_counts", keys=listing(off))
 
 
 soal_5 = Question(

@@ -10,6 +10,7 @@ import pandas as pd
 from kit.core import KELURAHAN, working_days_between
 from kit.datasets import CHANNELS, STATUSES, load
 from kit.practice.core import Mistake, Question, ____
+from kit.practice.toolkit import fraction_not_percent
 
 __all__ = [
     "BATAS_DITERUSKAN",
@@ -124,10 +125,6 @@ def _forwarded_on_time_of_all() -> float:
     return _percent(days <= BATAS_DITERUSKAN, len(data))
 
 
-def _fraction_not_percent(answer: float) -> bool:
-    return 0 <= answer <= 1
-
-
 soal_3 = Question(
     title="Soal 3: persen pengaduan yang diteruskan paling lambat 3 hari kerja",
     expected=_forwarded_on_time_percent,
@@ -149,7 +146,7 @@ persen_tepat_waktu = round((hari_kerja <= 3).mean() * 100, 1)""",
         Mistake("practice.pengaduan.calendar_days", wrong=_forwarded_on_time_calendar_days),
         Mistake("practice.pengaduan.strictly_less", wrong=_forwarded_strictly_within),
         Mistake("practice.pengaduan.all_complaints_denominator", wrong=_forwarded_on_time_of_all),
-        Mistake("practice.pengaduan.fraction_not_percent", applies=_fraction_not_percent),
+        Mistake("practice.pengaduan.fraction_not_percent", applies=fraction_not_percent),
     ),
 )
 

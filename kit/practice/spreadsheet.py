@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.core import KELURAHAN, message
+from kit.core import KELURAHAN
 from kit.datasets import DEFAULT_SEED, RECAP_KEY, load, recap_as_typed
-from kit.practice.core import Incorrect, Mistake, Question, ____, compare_answers
+from kit.practice.core import Mistake, Question, ____, compare_answers
+from kit.practice.toolkit import LessonMessages
 
 __all__ = [
     "KUNCI_REKAP",
@@ -33,14 +34,10 @@ KUNCI_REKAP = list(RECAP_KEY)
 writes this list itself, as ``kunci_rekap``)."""
 
 _KEY_MESSAGES = "practice.m02_spreadsheet."
+_wrong = LessonMessages(_KEY_MESSAGES)
 # A little over half of the last decimal place: an answer rounded to one decimal either way
 # (2123.25 to 2123.2 or 2123.3), or not rounded at all, is accepted.
 _ROUNDED = 0.06
-
-
-def _incorrect(name: str, **values: object) -> Incorrect:
-    key = _KEY_MESSAGES + name
-    return Incorrect([message(key, **values)], [key])
 
 
 def _raw() -> pd.DataFrame:
@@ -205,9 +202,9 @@ def _compare_rows(answer: object, expected: object) -> None:
         return
     assert isinstance(expected, pd.DataFrame)
     if len(answer) > len(expected):
-        raise _incorrect("duplicates_left")
+        raise _wrong("duplicates_left")
     if len(answer) < len(expected):
-        raise _incorrect("dropped_all")
+        raise _wrong("dropped_all")
     compare_answers(_sorted_rows(answer), _sorted_rows(expected))
 
 
@@ -255,7 +252,7 @@ def _compare_per_kelurahan(answer: object, expected: object) -> None:
         return
     assert isinstance(expected, pd.DataFrame)
     if not {"kelurahan", "berkas_per_petugas"} <= set(answer.columns):
-        raise _incorrect("summary_columns")
+        raise _wrong("summary_columns")
     values = answer.set_index("kelurahan")["berkas_per_petugas"]
     wanted = expected.set_index("kelurahan")["berkas_per_petugas"]
     compare_answers(values, wanted, tolerance=_ROUNDED)
@@ -294,16 +291,16 @@ ringkasan["berkas_per_petugas"] = (ringkasan["jumlah"] / ringkasan["petugas_admi
 def _compare_saved_file(answer: object, expected: object) -> None:
     """The file at ``answer`` has a sheet ``Rekap`` holding exactly ``expected``."""
     if not isinstance(answer, (str, Path)):
-        raise _incorrect("not_a_path")
+        raise _wrong("not_a_path")
     path = Path(answer)
     if not path.is_file():
-        raise _incorrect("file_missing", path=path)
+        raise _wrong("file_missing", path=path)
     sheets = pd.read_excel(path, sheet_name=None)
     if "Rekap" not in sheets:
-        raise _incorrect("sheet_name", sheets=", ".join(map(str, sheets)))
+        raise _wrong("sheet_name", sheets=", ".join(map(str, sheets)))
     saved = sheets["Rekap"]
     if any(str(column).startswith("Unnamed") for column in saved.columns):
-        raise _incorrect("index_saved")
+        raise _wrong("index_saved")
     compare_answers(saved, expected)
 
 

@@ -13,19 +13,16 @@ can already change ``nbgrader_config.py``, which nbgrader executes, so it adds n
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import os
 import pickle
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import kit
 from kit.competency import CourseSummary, load_summary
-from kit.core import project_root
+from kit.core import atomic_writer, project_root
 from kit.course import Course
 from kit.reports.report import HrReport, build_report
 
@@ -111,18 +108,12 @@ def _read_disk(root: Path, fingerprint: str) -> CourseSnapshot | None:
 
 def _write_disk(root: Path, snapshot: CourseSnapshot) -> None:
     path = _cache_path(root)
-    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside and renamed: a reader never sees half a file, even from another process.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".snapshot-")
-        with os.fdopen(fd, "wb") as handle:
+        # Replaced atomically: a reader never sees half a file, even from another process. As
+        # readable as the gradebook it summarises.
+        with atomic_writer(path, binary=True, permissions=0o644) as handle:
             pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        # As readable as the gradebook it summarises (mkstemp makes files private).
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except OSError:
         # A read-only course folder: the page still works, from memory only.
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        pass
