@@ -15,9 +15,10 @@ import logging
 import os
 import shutil
 import signal
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
@@ -49,6 +50,24 @@ class LimitsOnlyKernelManager(AsyncKernelManager):
     """
 
     limits: Limits | None = None
+    _runtime: Path | None = None
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        if self._runtime is None:
+            # Connection file and IPC sockets at absolute paths of their own: jupyter_client's
+            # default IPC path is relative, so kernel (in the learner's folder) and client (in
+            # the grader's) would look for the sockets in different places.
+            self._runtime = Path(tempfile.mkdtemp(prefix="kit-kernel-"))
+            self.connection_file = str(self._runtime / "kernel.json")
+            if self.transport == "ipc":
+                self.ip = str(self._runtime / "ipc")
+        return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._runtime is not None:
+            shutil.rmtree(self._runtime, ignore_errors=True)
+            self._runtime = None
 
     def format_kernel_cmd(self, extra_arguments=None):  # noqa: D102 - jupyter_client hook
         cmd = super().format_kernel_cmd(extra_arguments)
