@@ -125,7 +125,7 @@ def test_summary_and_json_show_the_isolation():
 
 
 @pytest.fixture(scope="module")
-def graded_course(tmp_path_factory) -> Path:
+def first_graded(tmp_path_factory) -> Path:
     """A tiny course graded once in the sandbox: ``benar`` right, ``salah`` wrong."""
     missing = probe_capabilities().shortfalls()
     if missing:
@@ -155,10 +155,10 @@ def graded_course(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def course(graded_course: Path, tmp_path: Path) -> Path:
+def course(first_graded: Path, tmp_path: Path) -> Path:
     """A copy in which ``salah`` has resubmitted a right answer: a run would change a grade."""
     root = tmp_path / "kursus"
-    shutil.copytree(graded_course, root)
+    shutil.copytree(first_graded, root)
     path = root / "submitted" / "salah" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
     nbformat.write(_answer(nbformat.read(path, 4), RIGHT_AREA), path)
     return root
