@@ -12,6 +12,7 @@ from pathlib import Path
 from kit.competency import TagError
 from kit.core import DataFileError, message, project_root
 from kit.course import Course, NbgraderError, put_scripts_on_path
+from kit.grading import GradingError
 from kit.people import RosterError
 
 __all__ = ["main"]
@@ -74,7 +75,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         assignments = None
     else:
         assignments = args.assignments.split(",") if args.assignments else DEFAULT_DEMO_ASSIGNMENTS
-    course = build_demo(workspace, learners=args.learners, report=print, assignments=assignments)
+    course = build_demo(
+        workspace,
+        learners=args.learners,
+        report=print,
+        assignments=assignments,
+        isolation=args.isolation,
+    )
     summary = load_summary(course)
     print("\nRingkasan per unit kerja / summary per work unit:")
     print(unit_table(summary).to_string(index=False))
@@ -279,7 +286,9 @@ def cmd_module_new(args: argparse.Namespace) -> int:
 def cmd_module_check(args: argparse.Namespace) -> int:
     from kit.authoring import check_module
 
-    report = check_module(project_root(), args.module, execute=not args.quick)
+    report = check_module(
+        project_root(), args.module, execute=not args.quick, isolation=args.isolation
+    )
     for line in report.passed:
         print(f"  [ok] {line}")
     for line in report.problems:
@@ -290,7 +299,7 @@ def cmd_module_check(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from kit.grading import GradingError, ProgressBar, grade_assignment, run_to_json, summary_table
+    from kit.grading import ProgressBar, grade_assignment, run_to_json, summary_table
 
     if args.jobs is not None and args.jobs < 1:
         print(message("grading.error.bad_jobs"), file=sys.stderr)
@@ -302,6 +311,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             students=args.student or (),
             progress=ProgressBar(),
+            isolation=args.isolation,
             feedback=not args.no_feedback,
         )
     except GradingError as error:
@@ -312,6 +322,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
     else:
         print(summary_table(run))
     return 0
+
+
+def _add_isolation_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--isolation",
+        choices=["sandbox", "limits-only"],
+        default=None,
+        help="isolasi kode peserta (bawaan: c.KitGrade.isolation kursus, lalu sandbox); "
+        "limits-only = TANPA isolasi / learner-code isolation",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -337,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--voila-port", type=int, default=8866)
     demo.add_argument("--lab-port", type=int, default=8888)
+    _add_isolation_option(demo)
     demo.set_defaults(func=cmd_demo)
 
     roster = sub.add_parser("roster", help="daftar peserta / roster")
@@ -419,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = module_sub.add_parser("check", help="periksa modul / check a module")
     check.add_argument("module", help="id modul atau nama folder / module id or folder")
     check.add_argument("--quick", action="store_true", help="tanpa menjalankan notebook")
+    _add_isolation_option(check)
     check.set_defaults(func=cmd_module_check)
 
     summary = sub.add_parser("summary", help="ringkasan kompetensi / competency summary")
@@ -439,6 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--no-feedback", action="store_true", help="tanpa umpan balik HTML / skip feedback"
     )
+    _add_isolation_option(grade)
     grade.set_defaults(func=cmd_grade)
     return parser
 
@@ -453,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # An invalid data file (rules, framework, modules, roles, reference data: all DataFileError)
     # or bad competency tags: the Indonesian message alone, no traceback.
-    except (DataFileError, TagError) as error:
+    except (DataFileError, TagError, GradingError) as error:
         print(error, file=sys.stderr)
         return 2
 

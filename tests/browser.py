@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
-
 from kit.apps import serve
+from tests.ci import skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS_DIR = ROOT / "voila_apps"
@@ -50,9 +49,7 @@ def playwright_or_skip():
     if reason is None and not CHROMIUM.exists():
         reason = f"no system Chromium at {CHROMIUM}"
     if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser test cannot run on CI: {reason}")
-        pytest.skip(reason)
+        skip_or_fail(f"browser test: {reason}")
     return sync_playwright
 
 

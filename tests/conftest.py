@@ -1,10 +1,27 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures, and the ``requires`` marker (skip, or fail when CI=true)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from tests.ci import skip_or_fail
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "requires(condition, reason): run only if condition holds; otherwise skip, or fail "
+        "when CI=true (tests/ci.py)",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in item.iter_markers(name="requires"):
+        condition = marker.args[0] if marker.args else marker.kwargs["condition"]
+        if not condition:
+            skip_or_fail(marker.kwargs.get("reason", "a requirement of this test is not met"))
 
 
 @pytest.fixture

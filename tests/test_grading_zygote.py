@@ -16,7 +16,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from kit.grading.kernels import notebook_imports, ready_zygote
-from kit.grading.sandbox import Limits, _alive, start_zygote
+from kit.grading.limits import Limits
+from kit.grading.processes import alive as _alive
+from kit.grading.sandbox import start_zygote
 from kit.grading.zygote import Zygote
 from tests.test_grading_sandbox import Sandbox, run, run_json
 
@@ -154,8 +156,8 @@ def test_a_dead_zygote_falls_back_to_exec_with_a_note() -> None:
     dead = start_zygote()
     dead.process.kill()
     dead.process.wait()
-    ready, notes = ready_zygote(dead, sandbox=True)
-    assert ready is None and "not used" in notes[0]
+    ready, notes = ready_zygote(dead, "sandbox")
+    assert ready is None and "tidak dipakai" in notes[0]
     # A manager still holding it starts its kernel the old way.
     box = Sandbox(LIMITS, hidden=[], zygote=dead)
     try:

@@ -5,6 +5,12 @@ import lazy_loader as _lazy
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     submod_attrs={
+        "answer_key": [
+            "AnswerKeyGrading",
+            "answer_key_notebook",
+            "grade_answer_key",
+            "submit_key_and_blank",
+        ],
         "modules": [
             "AuthoringError",
             "CheckReport",

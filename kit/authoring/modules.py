@@ -2,7 +2,8 @@
 
 ``kit module new`` copies the templates in ``kit/templates/module/`` into a working module; ``kit
 module check`` runs the same checks CI does (skeleton, tags, solutions pass, blank release scores
-0, JP declared) and reports each problem precisely, in Indonesian.
+0, JP declared) and reports each problem precisely, in Indonesian. The key and the blank release
+are graded by ``kit grade``'s own engine (:mod:`kit.authoring.answer_key`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from pathlib import Path
 
 import nbformat
 
+from kit.authoring.answer_key import BLANK, KEY, grade_answer_key
 from kit.competency import CompetencyFramework, TagError, cell_competency_map
-from kit.course import Course, CurriculumError, Module, NbgraderError, load_modules
+from kit.core import message
+from kit.course import CurriculumError, Module, NbgraderError, load_modules
+from kit.grading import GradingError
 
 __all__ = [
     "ModuleNames",
@@ -122,6 +126,7 @@ class CheckReport:
     module: str
     passed: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    isolation: str | None = None  # how the key was graded ("sandbox" / "limits_only")
 
     @property
     def ok(self) -> bool:
@@ -135,8 +140,15 @@ def _find_module(project: Path, module: str) -> Module:
     raise AuthoringError(f"modul '{module}' tidak ditemukan di {project / 'courses'}")
 
 
-def check_module(project: Path, module: str, execute: bool = True) -> CheckReport:
-    """Check one module the way CI does; every problem is listed, none stops the others."""
+def check_module(
+    project: Path, module: str, execute: bool = True, isolation: str | None = None
+) -> CheckReport:
+    """Check one module the way CI does; every problem is listed, none stops the others.
+
+    The answer key and the blank release are graded by ``kit grade``'s engine with
+    ``isolation`` (None: the course's setting, else the sandbox); a sandbox that cannot be set
+    up is a problem, never a silent fallback.
+    """
     report = CheckReport(module)
     try:
         found = _find_module(project, module)
@@ -153,7 +165,7 @@ def check_module(project: Path, module: str, execute: bool = True) -> CheckRepor
         return report
     _check_tags(project, found, framework, report)
     if execute:
-        _check_grading(project, found, report)
+        _check_grading(project, found, report, isolation)
     return report
 
 
@@ -232,54 +244,65 @@ def _check_tags(project: Path, module: Module, framework, report: CheckReport) -
         report.passed.append(f"semua sel bernilai bertag kompetensi yang dikenal: {sorted(tagged)}")
 
 
-def _check_grading(project: Path, module: Module, report: CheckReport) -> None:
-    """Grade the answer key and the blank release with real nbgrader in a temporary course."""
-    from kit.grading import read_grades
-
-    assignment = module.assignment
-    with tempfile.TemporaryDirectory() as work:
-        course = Course(Path(work))
-        shutil.copy(project / "assessments" / "nbgrader_config.py", course.root)
-        shutil.copytree(
-            project / "assessments" / "source" / assignment, course.source_dir / assignment
+def _check_grading(
+    project: Path, module: Module, report: CheckReport, isolation: str | None
+) -> None:
+    """Grade the answer key and the blank release with ``kit grade``'s engine, in a temporary
+    course (:func:`kit.authoring.answer_key.grade_answer_key`)."""
+    try:
+        graded = grade_answer_key(project, module.assignment, isolation=isolation)
+    except NbgraderError as error:
+        report.problems.append(f"nbgrader generate_assignment gagal: {error}")
+        return
+    except GradingError as error:
+        report.problems.append(str(error))
+        return
+    run = graded.run
+    report.isolation = run.isolation
+    report.passed.append(
+        message(
+            "module.check.engine",
+            mode=message(f"grading.isolation.mode.{run.isolation}"),
+            source=message(f"grading.isolation.source.{run.isolation_source}"),
         )
-        try:
-            course.generate_assignment(assignment)
-        except NbgraderError as error:
-            report.problems.append(f"nbgrader generate_assignment gagal: {error}")
-            return
-        for student, origin in (
-            ("kunci", course.source_dir / assignment),
-            ("kosong", course.release_dir / assignment),
-        ):
-            target = course.submitted_dir / student / assignment
-            shutil.copytree(origin, target)
-        try:
-            course.autograde(assignment)
-        except NbgraderError as error:
-            report.problems.append(f"nbgrader autograde gagal: {error}")
-            return
-        grades = read_grades(course.gradebook_path)
+    )
+    for result in run.results:
+        if result.status != "graded":
+            report.problems.append(
+                message(
+                    "module.check.not_graded",
+                    student=result.student,
+                    status=message(f"grading.status.{result.status}"),
+                    reason=result.reason or "-",
+                )
+            )
+        elif result.student == KEY and result.flags:
+            flags = "; ".join(
+                f"{flag} ({', '.join(result.flag_cells.get(flag, [])) or '-'})"
+                for flag in result.flags
+            )
+            report.problems.append(message("module.check.key_flagged", flags=flags))
+    grades = graded.grades
     code = grades[grades["cell_type"] == "code"]
-    key = code[code["student_id"] == "kunci"]
+    key = code[code["student_id"] == KEY]
     failing = key[key["score"] < key["max_score"]]
     for row in failing.itertuples(index=False):
         report.problems.append(
             f"jawaban kunci hanya mendapat {row.score:g} dari {row.max_score:g} poin di sel uji "
             f"'{row.grade_id}': perbaiki solusi atau ujinya"
         )
-    if failing.empty:
+    if failing.empty and not key.empty:
         report.passed.append(
             f"jawaban kunci mendapat nilai penuh ({key['max_score'].sum():g} poin)"
         )
-    blank = grades[grades["student_id"] == "kosong"]
+    blank = grades[grades["student_id"] == BLANK]
     scoring = blank[blank["score"] > 0]
     for row in scoring.itertuples(index=False):
         report.problems.append(
             f"versi kosong (rilis) mendapat {row.score:g} poin di sel '{row.grade_id}': uji ini "
             "lolos tanpa jawaban"
         )
-    if scoring.empty:
+    if scoring.empty and not blank.empty:
         report.passed.append("versi kosong (rilis) mendapat 0")
 
 

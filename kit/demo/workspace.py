@@ -95,11 +95,14 @@ def build_demo(
     report: Callable[[str], None] = lambda _: None,
     today: dt.date | None = None,
     assignments: Sequence[str] | None = None,
+    isolation: str | None = None,
 ) -> Course:
     """Build the demo workspace from scratch and return its graded course.
 
     Every assignment is generated and released; ``assignments`` limits the simulated, graded
-    cohort to those assignments (default: every assignment with an answer bank).
+    cohort to those assignments (default: every assignment with an answer bank). The cohort is
+    graded by ``kit grade``'s engine with ``isolation`` (see ``kit.grading.grade_assignment``):
+    a sandbox that cannot be set up stops the demo with ``GradingError``.
     """
     project = project_root()
     workspace = Path(workspace).resolve()
@@ -138,12 +141,12 @@ def build_demo(
             chosen[assignment] = simulate_cohort(course, bank, students, plans=fixed)
 
     def autograde() -> None:
-        # kit grade: nbgrader's autograde pipeline, concurrent and sandboxed. Feedback comes
+        # kit grade: nbgrader's autograde pipeline, concurrent and isolated. Feedback comes
         # after the instructor's manual grades (the feedback step).
         from kit.grading import grade_assignment
 
         for assignment in banks:
-            run = grade_assignment(course_root, assignment, feedback=False)
+            run = grade_assignment(course_root, assignment, feedback=False, isolation=isolation)
             failed = [r for r in run.results if r.status != "graded"]
             if failed:
                 raise RuntimeError(

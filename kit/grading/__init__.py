@@ -1,7 +1,9 @@
-"""Fast, sandboxed, tamper-proof grading of nbgrader courses (``kit grade``), and the fast read
+"""Fast, isolated, tamper-proof grading of nbgrader courses (``kit grade``), and the fast read
 of nbgrader's gradebook that every later stage starts from.
 
 nbgrader stays the engine and its gradebook the source of truth; see :mod:`kit.grading.engine`.
+Learner code runs in the sandbox unless the weaker ``limits_only`` mode is chosen explicitly
+(:mod:`kit.grading.isolation`); a sandbox that cannot be set up refuses the run.
 """
 
 import lazy_loader as _lazy
@@ -9,23 +11,19 @@ import lazy_loader as _lazy
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     submod_attrs={
-        "engine": [
-            "BACKUPS_KEPT",
-            "STATUSES",
-            "GradingError",
-            "GradingRun",
-            "SubmissionResult",
-            "backup_gradebook",
-            "grade_assignment",
-        ],
+        "backup": ["BACKUPS_KEPT", "backup_gradebook"],
+        "capabilities": ["SandboxCapabilities", "probe_capabilities"],
+        "engine": ["default_jobs", "grade_assignment"],
         "gradebook": ["GRADE_COLUMNS", "engine_for", "read_grades", "read_students"],
-        "report": ["ProgressBar", "run_to_json", "summary_table"],
-        "sandbox": [
-            "Limits",
-            "SandboxCapabilities",
-            "SandboxedKernelManager",
-            "probe_capabilities",
-            "start_zygote",
+        "isolation": [
+            "ISOLATION_MODES",
+            "Isolation",
+            "IsolationUnavailable",
+            "normalise_isolation",
         ],
+        "limits": ["Limits"],
+        "report": ["ProgressBar", "run_to_json", "summary_table"],
+        "results": ["STATUSES", "GradingError", "GradingRun", "SubmissionResult"],
+        "sandbox": ["SandboxUnavailable", "SandboxedKernelManager", "start_zygote"],
     },
 )

@@ -24,7 +24,8 @@ from nbgrader import utils as nbutils
 
 from kit.core import message
 from kit.grading.guard import GUARD_EXPRESSION, SNAPSHOT_EXPRESSION
-from kit.grading.kernels import Limits, kill_kernel
+from kit.grading.kernels import kill_kernel
+from kit.grading.limits import Limits
 
 __all__ = ["ExecutionOutcome", "execute_notebook", "is_test_cell", "fail_cell"]
 

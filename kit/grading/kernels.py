@@ -1,9 +1,10 @@
-"""Which kernel manager runs a learner's notebook: the sandbox, or a clearly marked fallback.
+"""Which kernel manager runs a learner's notebook, as the run's isolation mode says.
 
-The sandbox (``kit.grading.sandbox``) is the real thing: its own uid, network and mount
-namespace, rlimits and cgroups. Until it is importable (or when ``sandbox=False`` is asked for),
-kernels run under a plain ``AsyncKernelManager`` wrapped by ``prlimit`` so that memory, file size
-and CPU time are still bounded; nothing else is isolated and every result carries the note.
+``sandbox``: :class:`kit.grading.sandbox.SandboxedKernelManager`, optionally forked from the
+run's zygote. ``limits_only`` (only when asked for, see :mod:`kit.grading.isolation`): a plain
+``AsyncKernelManager`` wrapped by ``prlimit``, so that memory, file size, CPU time and
+processes are bounded; nothing else is isolated. The sandbox modules are imported only in the
+sandbox mode, so the limits-only mode needs none of them.
 """
 
 from __future__ import annotations
@@ -14,81 +15,66 @@ import logging
 import os
 import shutil
 import signal
+import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 
+from kit.core import message
+from kit.grading.limits import Limits
+
+if TYPE_CHECKING:
+    from kit.grading.zygote import Zygote
+
 __all__ = [
-    "Limits",
-    "SandboxCapabilities",
+    "LimitsOnlyKernelManager",
+    "close_zygote",
     "kill_kernel",
     "make_kernel_manager",
     "notebook_imports",
     "ready_zygote",
-    "close_zygote",
-    "sandbox_status",
     "start_kernel_zygote",
 ]
 
 log = logging.getLogger("kit.grading")
 
-try:  # the sandbox engineer's module; see the module docstring
-    from kit.grading.sandbox import Limits, SandboxCapabilities  # type: ignore[attr-defined]
-    from kit.grading.sandbox import SandboxedKernelManager as _SandboxedKernelManager
-    from kit.grading.sandbox import kill_sandbox as _kill_sandbox
-    from kit.grading.sandbox import probe_capabilities as _probe_capabilities
-    from kit.grading.sandbox import start_zygote as _start_zygote
-    from kit.grading.zygote import Zygote, ZygoteError
 
-    SANDBOX_AVAILABLE = True
-except ImportError:  # pragma: no cover - only while the sandbox is being written
-    SANDBOX_AVAILABLE = False
-    _SandboxedKernelManager = None
-    _kill_sandbox = None
-    _probe_capabilities = None
-    _start_zygote = None
-    Zygote = None  # type: ignore[assignment,misc]
-    ZygoteError = RuntimeError  # type: ignore[assignment,misc]
+class LimitsOnlyKernelManager(AsyncKernelManager):
+    """A plain kernel under ``prlimit`` (memory, file size, CPU, processes): NO isolation.
 
-    @dataclass(frozen=True)
-    class Limits:  # type: ignore[no-redef]
-        """Resource limits of one learner's kernel (same fields as the sandbox's)."""
-
-        cell_timeout: float = 30.0
-        notebook_timeout: float = 300.0
-        memory_mb: int = 1024
-        processes: int = 64
-        file_size_mb: int = 16
-        output_bytes: int = 1_000_000
-        cpu_seconds: int = 600
-
-    @dataclass(frozen=True)
-    class SandboxCapabilities:  # type: ignore[no-redef]
-        root: bool
-        network_isolated: bool
-        uid_dropped: bool
-        cgroups: bool
-        process_limit: bool
-        notes: tuple[str, ...] = ()
-
-
-class _PrlimitKernelManager(AsyncKernelManager):
-    """FALLBACK ONLY: a plain kernel under ``prlimit`` (memory, file size, CPU, processes).
-
-    No uid drop, no namespaces: learner code can read and write what the grader can. Used when
-    the sandbox module is missing or ``sandbox=False`` is asked for (tests of the engine itself).
+    Learner code can read and write what the grader can, and reach the network. Used only for
+    the ``limits_only`` mode, which a run records and shows.
     """
 
     limits: Limits | None = None
+    _runtime: Path | None = None
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        if self._runtime is None:
+            # Connection file and IPC sockets at absolute paths of their own: jupyter_client's
+            # default IPC path is relative, so kernel (in the learner's folder) and client (in
+            # the grader's) would look for the sockets in different places.
+            self._runtime = Path(tempfile.mkdtemp(prefix="kit-kernel-"))
+            self.connection_file = str(self._runtime / "kernel.json")
+            if self.transport == "ipc":
+                self.ip = str(self._runtime / "ipc")
+        return await super()._async_pre_start_kernel(**kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._runtime is not None:
+            shutil.rmtree(self._runtime, ignore_errors=True)
+            self._runtime = None
 
     def format_kernel_cmd(self, extra_arguments=None):  # noqa: D102 - jupyter_client hook
         cmd = super().format_kernel_cmd(extra_arguments)
         prlimit = shutil.which("prlimit")
         if prlimit is None or self.limits is None:
-            return cmd
+            # Never a kernel without its limits (the run checked for prlimit before starting).
+            raise RuntimeError("prlimit is not available: the kernel would have no limits")
         limits = self.limits
         return [
             prlimit,
@@ -101,6 +87,17 @@ class _PrlimitKernelManager(AsyncKernelManager):
             *cmd,
         ]
 
+    def kill_processes(self) -> None:
+        """SIGKILL the kernel's process group (jupyter_client starts it in its own session).
+
+        A learner's child that calls setsid() escapes it: one of the reasons this mode is weak.
+        """
+        process = getattr(self.provisioner, "process", None)
+        pid = getattr(process, "pid", None)
+        if pid:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+
 
 def make_kernel_manager(
     *,
@@ -108,16 +105,18 @@ def make_kernel_manager(
     workdir: Path,
     kernel_name: str,
     hidden_paths: list[Path],
-    sandbox: bool,
+    isolation: str,
     zygote: Zygote | None = None,
 ) -> AsyncKernelManager:
-    """A kernel manager for one submission (not started yet).
+    """A kernel manager for one submission (not started yet), isolated as ``isolation`` says.
 
     With a ready ``zygote`` (:func:`start_kernel_zygote`) the sandboxed kernel is forked from
     it rather than exec'd; the sandbox is the same either way.
     """
-    if sandbox and SANDBOX_AVAILABLE:
-        return _SandboxedKernelManager(
+    if isolation == "sandbox":
+        from kit.grading.sandbox import SandboxedKernelManager
+
+        return SandboxedKernelManager(
             limits=limits,
             workdir=Path(workdir),
             kernel_name=kernel_name,
@@ -125,33 +124,24 @@ def make_kernel_manager(
             hidden_paths=[Path(p) for p in hidden_paths],
             zygote=zygote,
         )
-    km = _PrlimitKernelManager(kernel_name=kernel_name, transport="ipc")
+    if isolation != "limits_only":
+        raise ValueError(f"unknown isolation mode {isolation!r}")
+    km = LimitsOnlyKernelManager(kernel_name=kernel_name, transport="ipc")
     km.limits = limits
     return km
 
 
 def kill_kernel(km: AsyncKernelManager) -> None:
-    """Kill every process of that kernel, whatever it did (swallowed signals, children)."""
-    if SANDBOX_AVAILABLE and _SandboxedKernelManager and isinstance(km, _SandboxedKernelManager):
-        _kill_sandbox(km)
+    """Kill every process of that kernel that its manager can find, whatever it did."""
+    kill = getattr(km, "kill_processes", None)
+    if kill is not None:
+        kill()
         return
-    # The fallback kernel leads its own session (jupyter_client starts it with
-    # start_new_session), so its children, e.g. a learner's sleeping processes, share its group.
     process = getattr(getattr(km, "provisioner", None), "process", None)
     pid = getattr(process, "pid", None)
     if pid:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGKILL)
-
-
-def sandbox_status(sandbox: bool) -> tuple[bool, tuple[str, ...]]:
-    """Whether kernels really run sandboxed, and the notes to show the instructor."""
-    if not sandbox:
-        return False, ("sandbox disabled by the caller",)
-    if not SANDBOX_AVAILABLE:
-        return False, ("kit.grading.sandbox not available: prlimit fallback only",)
-    caps = _probe_capabilities()
-    return True, tuple(caps.notes)
 
 
 def notebook_imports(notebooks: Iterable[Path]) -> list[str]:
@@ -180,33 +170,38 @@ def notebook_imports(notebooks: Iterable[Path]) -> list[str]:
     return list(found)
 
 
-def start_kernel_zygote(sandbox: bool, preload: Iterable[str] = ()) -> Zygote | None:
+def start_kernel_zygote(isolation: str, preload: Iterable[str] = ()) -> Zygote | None:
     """Start the run's kernel zygote (it imports in the background); None without a sandbox."""
-    if not (sandbox and SANDBOX_AVAILABLE):
+    if isolation != "sandbox":
         return None
+    from kit.grading.sandbox import start_zygote
+    from kit.grading.zygote import ZygoteError
+
     try:
-        return _start_zygote(list(preload))
+        return start_zygote(list(preload))
     except ZygoteError as error:
         log.warning("%s", error)
         return None
 
 
-def ready_zygote(zygote: Zygote | None, sandbox: bool) -> tuple[Zygote | None, tuple[str, ...]]:
-    """Wait for the zygote to finish importing: it, or None with the note saying why not."""
-    if not (sandbox and SANDBOX_AVAILABLE):
+def ready_zygote(zygote: Zygote | None, isolation: str) -> tuple[Zygote | None, tuple[str, ...]]:
+    """Wait for the zygote to finish importing: it, or None with the note saying why not.
+
+    A zygote that fails only makes kernels slower to start (each execs the launcher): the
+    sandbox is the same, so this is a note, not a refusal.
+    """
+    if isolation != "sandbox":
         return None, ()
+    from kit.grading.zygote import ZygoteError
+
     if zygote is None:
-        return None, (_EXEC_NOTE.format(reason="it could not be started"),)
+        return None, (_exec_note("it could not be started"),)
     try:
         zygote.wait_ready()
     except ZygoteError as error:
         zygote.close()
-        return None, (_EXEC_NOTE.format(reason=error),)
-    return zygote, (
-        "Kernels are forked from a zygote that imported ipykernel, IPython, numpy, pandas and "
-        "the assignment's modules once and never runs learner code: each kernel is a fresh "
-        "process, confined exactly as above, started in milliseconds.",
-    )
+        return None, (_exec_note(error),)
+    return zygote, (message("grading.isolation.note.zygote", lang="id"),)
 
 
 def close_zygote(zygote: Zygote | None) -> tuple[str, ...]:
@@ -215,10 +210,8 @@ def close_zygote(zygote: Zygote | None) -> tuple[str, ...]:
         return ()
     failed = zygote.error
     zygote.close()
-    return (_EXEC_NOTE.format(reason=f"it failed during the run: {failed}"),) if failed else ()
+    return (_exec_note(f"it failed during the run: {failed}"),) if failed else ()
 
 
-_EXEC_NOTE = (
-    "The kernel zygote is not used ({reason}): every kernel starts a fresh Python (slower, "
-    "equally sandboxed)."
-)
+def _exec_note(reason: object) -> str:
+    return message("grading.isolation.note.no_zygote", lang="id", reason=reason)

@@ -7,7 +7,7 @@ import time
 from typing import TextIO
 
 from kit.core import message
-from kit.grading.engine import STATUSES, GradingRun, SubmissionResult
+from kit.grading.results import STATUSES, GradingRun, SubmissionResult
 
 __all__ = ["ProgressBar", "summary_table", "run_to_json"]
 
@@ -55,8 +55,15 @@ def summary_table(run: GradingRun) -> str:
         ),
         message("grading.cli.counts", **run.counts()),
     ]
+    lines.append(
+        message(
+            "grading.cli.isolation",
+            mode=message(f"grading.isolation.mode.{run.isolation}"),
+            source=message(f"grading.isolation.source.{run.isolation_source}"),
+        )
+    )
     if not run.sandboxed:
-        lines.append(message("grading.cli.sandbox_off", notes="; ".join(run.notes)))
+        lines.append(message("grading.cli.sandbox_off", notes=" ".join(run.isolation_notes)))
     if run.backup:
         lines.append(message("grading.cli.backup", path=run.backup))
     header = message("grading.cli.header").split("|")
@@ -83,8 +90,12 @@ def run_to_json(run: GradingRun) -> dict:
         "course": str(run.course_root),
         "seconds": round(run.seconds, 2),
         "jobs": run.jobs,
+        "isolation": run.isolation,
+        "isolation_source": run.isolation_source,
+        "isolation_notes": list(run.isolation_notes),
+        # The names readers before "isolation" used.
         "sandboxed": run.sandboxed,
-        "sandbox_notes": list(run.notes),
+        "sandbox_notes": list(run.isolation_notes),
         "backup": str(run.backup) if run.backup else None,
         "counts": run.counts(),
         "statuses": list(STATUSES),

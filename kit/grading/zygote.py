@@ -98,9 +98,9 @@ class ForkedKernel:
         if data:
             self.returncode = os.waitstatus_to_exitcode(json.loads(data)["exit"])
         else:  # the zygote died: it can no longer report
-            from kit.grading.sandbox import _alive
+            from kit.grading.processes import alive
 
-            if _alive(self.pid):
+            if alive(self.pid):
                 return
             self.returncode = -signal.SIGKILL
         self._status.close()
