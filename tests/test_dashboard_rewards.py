@@ -34,12 +34,14 @@ def scoped(demo_course, monkeypatch):
 
 
 def _rewards_text(board: ManagerDashboard) -> str:
-    parts = (board.reward_heading, board.candidates.view, board.near.view, board.reward_note)
+    tab = board.rewards
+    parts = (tab.reward_heading, tab.candidates.view, tab.near.view, tab.reward_note)
     return "\n".join(part.value for part in parts)
 
 
 def _needs_text(board: ManagerDashboard) -> str:
-    parts = (board.needs_heading, board.needs_summary, board.needs_people.view)
+    tab = board.rewards
+    parts = (tab.needs_heading, tab.needs_summary, tab.needs_people.view)
     return "\n".join(part.value for part in parts)
 
 
@@ -85,13 +87,14 @@ def test_lurah_sees_own_candidates_matching_the_report(scoped, demo_course):
 def test_training_needs_name_the_module(scoped):
     build, _people = scoped
     board = build("Lurah", "PPS")
-    needs = board.training_needs()
+    report = board.selected_report()
+    needs = board.rewards.training_needs(report)
     assert not needs.empty
     modules = needs["Modul yang disarankan"]
-    titles = {m.title for m in board._modules}
+    titles = {m.title for m in board.rewards.modules}
     assert any(any(title in text for title in titles) for text in modules)
     assert "Kebutuhan pelatihan" in _needs_text(board)
-    by_person = board.training_needs_by_person()
+    by_person = board.rewards.training_needs_by_person(report)
     assert set(by_person["Nama"]) == set(needs["Nama"])
 
 

@@ -20,18 +20,12 @@ import pytest
 from nbclient import NotebookClient
 
 from kit.apps.charts import LEVEL_COLOURS
-from kit.apps.learner_record import (
-    LearnerRecordView,
-    jp_figure,
-    learner_record,
-    mastery_figure,
-    next_module,
-    record_for,
-)
+from kit.apps.learner_record import LearnerRecordView, jp_figure, learner_record, mastery_figure
 from kit.competency.framework import CompetencyFramework
 from kit.competency.rewards import load_rules
 from kit.core.project import project_root
 from kit.course.curriculum import load_modules
+from kit.reports.record import next_module, record_for
 from kit.reports.report import build_report
 from tests.browser import (
     APPS_DIR,
