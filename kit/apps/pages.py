@@ -174,10 +174,12 @@ class PagedTable(widgets.VBox):
         """Show ``frame`` from its first page under ``title``; the search text is kept."""
         self._frame = frame.reset_index(drop=True)
         self.note = note
+        self._filter()
+        # The title last: widget updates reach the browser in order, so a page (or a test)
+        # that sees the new title sees the new rows too.
         self.title.value = (
             f'<div class="marelan-dash"><h3>{html.escape(title)}</h3></div>' if title else ""
         )
-        self._filter()
 
     def go_to(self, page: int) -> None:
         """Show page ``page`` (clamped to the pages there are)."""
