@@ -22,6 +22,7 @@ from kit.apps.learner_record import learner_record
 from kit.apps.page import PROBLEMS, PageProblem, build_page
 from kit.core.messages import message
 from kit.course.nbgrader_course import Course
+from kit.people.access import AccessError
 from kit.reports.snapshot import CourseSnapshot
 from tests.browser import APPS_DIR, chromium_page, foreign_requests, save_screenshot, served_voila
 from tests.test_dashboard import make_summary
@@ -268,6 +269,23 @@ def test_a_renderer_that_fails_gives_the_message_too(tmp_path, monkeypatch):
     widget = build_page(DASHBOARD, render, course=course, viewer_name=VIEWER)
     assert rendered == [(VIEWER, True)]
     assert_message(widget, "dashboard", "unexpected", "kesalahan yang tidak terduga")
+
+
+def test_a_renderer_refusing_the_viewer_gives_the_access_message(tmp_path, monkeypatch):
+    course = make_course(tmp_path / "kursus", "empty-gradebook")
+    summary = make_summary()
+    monkeypatch.setattr(
+        page_module, "course_snapshot", lambda course: CourseSnapshot("test", summary, None)
+    )
+
+    def render(viewer, data):
+        raise AccessError(f"Akun '{viewer.username}' tidak ada di laporan.")
+
+    widget = build_page(DASHBOARD, render, course=course, viewer_name=VIEWER)
+    value = assert_message(
+        widget, "dashboard", "unknown-viewer", f"Akun '{VIEWER}' tidak ada di laporan."
+    )
+    assert ACCESS_HEADINGS["dashboard"] in value
 
 
 def test_every_problem_has_indonesian_words_and_unknown_ones_are_refused():

@@ -285,7 +285,12 @@ def page_message(spec: PageSpec, error: BaseException, username: str | None = No
     ``error`` is a ``PageProblem`` or anything else (an unexpected problem); its technical
     detail is shown only in debug mode (``KIT_DEBUG=1``), never a traceback.
     """
-    problem = error.problem if isinstance(error, PageProblem) else "unexpected"
+    if isinstance(error, PageProblem):
+        problem = error.problem
+    elif isinstance(error, AccessError):  # refused while rendering (e.g. not in the report)
+        problem = "unknown_viewer"
+    else:
+        problem = "unexpected"
     wording = PROBLEMS[problem]
     heading = spec.access_heading if wording.heading == _ACCESS else wording.heading
     if problem == "denied":
