@@ -7,7 +7,8 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from kit.apps.dashboard import ManagerDashboard, jp_trend_chart, level_chart, manager_dashboard
+from kit.apps.dashboard import ManagerDashboard, manager_dashboard
+from kit.apps.dashboard_charts import jp_trend_chart, level_chart
 from kit.competency.rewards import load_rules
 from kit.core.dates import MONTHS
 from kit.core.organisation import unit_names
@@ -108,9 +109,10 @@ def test_charts_are_drawn_when_their_tab_opens_and_follow_the_unit(camat_board):
 
 
 def test_needs_by_competency_and_by_person_agree_with_the_long_table(camat_board):
-    long = camat_board.training_needs()
-    by_competency = camat_board.training_needs_by_competency()
-    by_person = camat_board.training_needs_by_person()
+    report = camat_board.selected_report()
+    long = camat_board.rewards.training_needs(report)
+    by_competency = camat_board.rewards.training_needs_by_competency(report)
+    by_person = camat_board.rewards.training_needs_by_person(report)
     competency = "Kompetensi"
     counted = long.groupby(competency).size()  # one row per person and competency
     for row in by_competency.itertuples(index=False):
@@ -123,11 +125,12 @@ def test_needs_by_competency_and_by_person_agree_with_the_long_table(camat_board
 def test_near_candidates_follow_the_rules_gap(camat_board, monkeypatch):
     rules = load_rules()
     lowest = min(t.min_score for t in rules.tiers)
-    _eligible, near = camat_board.reward_candidates()
+    report = camat_board.selected_report()
+    _eligible, near = camat_board.rewards.reward_candidates(report)
     assert (near["score"] >= lowest - rules.near_candidate_gap).all()
     assert not near["eligible"].any()
     wide = dataclasses.replace(rules, near_candidate_gap=100.0)
-    monkeypatch.setattr(camat_board, "_rules", wide)
-    _eligible, everyone = camat_board.reward_candidates()
+    monkeypatch.setattr(camat_board.rewards, "rules", wide)
+    _eligible, everyone = camat_board.rewards.reward_candidates(report)
     standing = camat_board.report.standing
     assert len(everyone) == int((~standing["eligible"]).sum())

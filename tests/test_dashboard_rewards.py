@@ -1,19 +1,26 @@
-"""The manager dashboard's rewards, training needs and Excel download, scoped to the viewer."""
+"""The manager dashboard's rewards, training needs and Excel download, scoped to the viewer;
+the download audited in the course's log, checked in a real browser."""
 
 from __future__ import annotations
 
 import base64
 import io
 import re
+import shutil
 
 import pytest
 from openpyxl import load_workbook
 
 from kit.apps.dashboard import ManagerDashboard, manager_dashboard
+from kit.core.audit import read_events
+from kit.core.messages import message
+from kit.core.organisation import unit_names
 from kit.course.nbgrader_course import Course
+from kit.demo.workspace import DEMO_HR
 from kit.people.roster import read_roster
 from kit.reports.excel import HEADER_ROW, SHEETS
 from kit.reports.report import build_report
+from tests.browser import APPS_DIR, chromium_page, foreign_requests, save_screenshot, served_voila
 
 pytestmark = pytest.mark.slow
 
@@ -34,12 +41,14 @@ def scoped(demo_course, monkeypatch):
 
 
 def _rewards_text(board: ManagerDashboard) -> str:
-    parts = (board.reward_heading, board.candidates.view, board.near.view, board.reward_note)
+    tab = board.rewards
+    parts = (tab.reward_heading, tab.candidates.view, tab.near.view, tab.reward_note)
     return "\n".join(part.value for part in parts)
 
 
 def _needs_text(board: ManagerDashboard) -> str:
-    parts = (board.needs_heading, board.needs_summary, board.needs_people.view)
+    tab = board.rewards
+    parts = (tab.needs_heading, tab.needs_summary, tab.needs_people.view)
     return "\n".join(part.value for part in parts)
 
 
@@ -85,13 +94,14 @@ def test_lurah_sees_own_candidates_matching_the_report(scoped, demo_course):
 def test_training_needs_name_the_module(scoped):
     build, _people = scoped
     board = build("Lurah", "PPS")
-    needs = board.training_needs()
+    report = board.selected_report()
+    needs = board.rewards.training_needs(report)
     assert not needs.empty
     modules = needs["Modul yang disarankan"]
-    titles = {m.title for m in board._modules}
+    titles = {m.title for m in board.rewards.modules}
     assert any(any(title in text for title in titles) for text in modules)
     assert "Kebutuhan pelatihan" in _needs_text(board)
-    by_person = board.training_needs_by_person()
+    by_person = board.rewards.training_needs_by_person(report)
     assert set(by_person["Nama"]) == set(needs["Nama"])
 
 
@@ -117,8 +127,6 @@ def test_camat_sees_every_unit(scoped):
 
 
 def test_hr_sees_full_nip_on_the_page_and_in_the_workbook(demo_course, monkeypatch):
-    from kit.demo.workspace import DEMO_HR
-
     monkeypatch.setenv("KIT_COURSE_DIR", str(demo_course.root))
     people = read_roster(demo_course.roster_path)
     hr = manager_dashboard(viewer_name=DEMO_HR[0])
@@ -139,3 +147,75 @@ def _workbook_bytes(board: ManagerDashboard) -> bytes:
     match = re.search(r'base64,([^"]+)"', board.download_link.value)
     assert match
     return base64.b64decode(match.group(1))
+
+
+# --- the download in the browser, and its audit event ----------------------------------------
+
+
+@pytest.fixture
+def course_copy(demo_course, tmp_path) -> Course:
+    """A copy of the graded demo course: its audit log is this test's alone."""
+    root = tmp_path / "kursus"
+    shutil.copytree(
+        demo_course.root, root, ignore=shutil.ignore_patterns(".kit", "autograded", "feedback")
+    )
+    return Course(root)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("who", ["lurah", "hr"])
+def test_download_in_the_browser_is_audited(
+    sync_playwright, course_copy, isolated_jupyter_env, tmp_path, who
+):
+    people = read_roster(course_copy.roster_path)
+    if who == "hr":
+        viewer, unit, identity = DEMO_HR[0], "TJN", "full"
+    else:
+        viewer = next(e.username for e in people if e.jabatan == "Lurah" and e.unit == "PPS")
+        unit, identity = None, "masked"  # all of the lurah's units: PPS alone
+    in_unit = sorted(e.username for e in people if e.unit == (unit or "PPS"))
+    before = len(read_events(course_copy.root))
+    with (
+        served_voila(
+            APPS_DIR / "dashboard_manajer.ipynb",
+            course_copy.root,
+            viewer,
+            tmp_path,
+            artifact_log=f"voila-download-{who}.log",
+        ) as server,
+        chromium_page(sync_playwright, tmp_path) as browser,
+    ):
+        page = browser.page
+        page.goto(server.base + "/")
+        page.wait_for_selector(".marelan-person-table table")
+        if unit:
+            page.select_option(".widget-dropdown select", label=unit_names()[unit])
+            page.wait_for_function(
+                "document.querySelector('.marelan-person-table h3').textContent"
+                f".includes('{unit_names()[unit]}')"
+            )
+        assert read_events(course_copy.root)[before:] == []  # opening a page exports nothing
+        page.click(".marelan-manager-dashboard button:has-text('Unduh laporan Excel')")
+        link = page.wait_for_selector(".marelan-download a[download]")
+        assert link.get_attribute("download") == f"laporan_{unit or 'semua_unit'}.xlsx"
+        note = page.inner_text(".marelan-download")
+        assert ("NIP lengkap" in note) == (identity == "full")
+        with page.expect_download() as download_info:
+            link.click()
+        saved = tmp_path / download_info.value.suggested_filename
+        download_info.value.save_as(saved)
+        save_screenshot(page, f"dashboard_download_{who}.png")
+    assert foreign_requests(browser.requests) == []
+
+    sheet = load_workbook(saved)[SHEETS[3]]
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    column = header.index("Unit")
+    rows = [r for r in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True) if r[column]]
+    assert {row[column] for row in rows} == {unit or "PPS"}
+    (event,) = [e for e in read_events(course_copy.root)[before:] if e["event"] == "export.excel"]
+    assert event["by"] == viewer
+    scope = unit or message("dashboard.all_units")
+    assert event["purpose"] == message("dashboard_manajer.download_purpose", unit=scope)
+    assert event["people"] == len(in_unit) == len(rows)
+    assert event["identity"] == identity
+    assert event["files"] == 1

@@ -47,8 +47,15 @@ def test_camat_receives_every_unit(demo_course, monkeypatch):
     assert all(e.nama in text for e in people)
 
 
-@pytest.mark.parametrize("viewer", [None, "orang.asing", "staf"])
-def test_others_get_a_message_and_no_names(demo_course, monkeypatch, viewer):
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        (None, "Identitas pengguna tidak diketahui"),
+        ("orang.asing", "Pengguna &#x27;orang.asing&#x27; tidak terdaftar"),
+        ("staf", "Dasbor ini untuk atasan"),
+    ],
+)
+def test_others_get_a_message_and_no_names(demo_course, monkeypatch, viewer, expected):
     monkeypatch.setenv("KIT_COURSE_DIR", str(demo_course.root))
     monkeypatch.delenv("KIT_VIEWER", raising=False)
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
@@ -57,7 +64,8 @@ def test_others_get_a_message_and_no_names(demo_course, monkeypatch, viewer):
         viewer = next(e.username for e in people if e.jabatan == "Analis Data")
     text = _page_text(manager_dashboard(viewer_name=viewer))
     assert not [e.nama for e in people if e.nama in text]
-    assert "Belum ada data" in text or "Dasbor ini untuk atasan" in text
+    assert "Dasbor tidak dapat ditampilkan untuk akun Anda" in text and expected in text
+    assert "<table" not in text
 
 
 @pytest.mark.browser

@@ -1,13 +1,11 @@
-"""Item analysis: exact statistics and charts on hand-made grades, grading results from the audit
-log, the app on the demo course, and the page served by Voila in headless Chromium
-(``voila_apps/analisis_butir.ipynb``)."""
+"""Item analysis: the widget and charts on hand-made grades, grading results and isolation from
+the audit log, the app on the demo course, and the page served by Voila in headless Chromium
+(``voila_apps/analisis_butir.ipynb``). The statistics themselves: ``test_item_stats.py``."""
 
 from __future__ import annotations
 
 import json
-import math
 import shutil
-import statistics
 import time
 
 import ipywidgets as widgets
@@ -16,55 +14,20 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
-from kit.apps.item_analysis import (
-    GRADING_FLAGS,
-    GRADING_STATUSES,
-    LEVEL_CUES,
-    ItemAnalysis,
-    difficulty_figure,
-    distribution_figure,
-    flag_label,
-    grading_history,
-    hardest_items,
-    item_analysis_app,
-    item_statistics,
-    latest_grading_run,
-    needs_attention,
-    score_distribution,
-    status_label,
-)
+from kit.apps.item_analysis import ItemAnalysis, flag_label, item_analysis_app, status_label
+from kit.apps.item_charts import LEVEL_CUES, difficulty_figure, distribution_figure
 from kit.core.audit import read_events, record_event
 from kit.course.nbgrader_course import Course
-from kit.grading.gradebook import GRADE_COLUMNS, read_grades
+from kit.grading.gradebook import read_grades
+from kit.grading.history import GRADING_FLAGS, GRADING_STATUSES
+from kit.grading.item_stats import item_statistics, score_distribution
 from kit.people.access import write_course_roles
 from kit.people.roster import read_roster
 from tests.browser import APPS_DIR, chromium_page, foreign_requests, save_screenshot, served_voila
+from tests.test_item_stats import POINTS, RESULTS, graded_event, hand_grades
 
 APP = APPS_DIR / "analisis_butir.ipynb"
 INSTRUCTOR, HR = "dosen.usu", "bkpsdm"
-
-# Four learners x three items of "tugas01" (max 2, 1 and 3 points); None: awaiting manual grading.
-# q2 is failed by everyone; q3 is graded by hand and budi's answer is not graded yet.
-POINTS = {
-    "ani": (2, 0, 3),
-    "budi": (2, 0, None),
-    "citra": (1, 0, 0),
-    "dedi": (0, 0, 1),
-}
-ITEMS = [("q1", 2.0, "autograded answer"), ("q2", 1.0, "autograded test"), ("q3", 3.0, "manual")]
-
-
-def hand_grades() -> pd.DataFrame:
-    rows = []
-    for student, points in POINTS.items():
-        for (grade_id, max_score, cell_type), score in zip(ITEMS, points, strict=True):
-            pending = score is None
-            rows.append(
-                (student, "tugas01", "tugas01", grade_id, cell_type, max_score,
-                 None if pending else float(score), None, None, pending,
-                 0.0 if pending else float(score), pd.Timestamp("2026-11-20 10:00"))
-            )  # fmt: skip
-    return pd.DataFrame(rows, columns=GRADE_COLUMNS)
 
 
 @pytest.fixture
@@ -80,74 +43,7 @@ def widget_texts(widget: widgets.Widget) -> str:
     return "\n".join(texts)
 
 
-# --- statistics ----------------------------------------------------------------------------------
-
-
-def test_counts_and_shares(stats):
-    assert stats["submissions"].tolist() == [4, 4, 4]
-    assert stats["graded"].tolist() == [4, 4, 3]
-    assert stats["awaiting_manual"].tolist() == [0, 0, 1]
-    # q1: shares 1, 1, 0.5, 0
-    assert stats.loc["q1", "mean_share"] == pytest.approx(0.625)
-    assert stats.loc["q1", "pass_rate"] == pytest.approx(0.5)
-    assert stats.loc["q1", "zero_share"] == pytest.approx(0.25)
-    # q2: everyone fails
-    assert (stats.loc["q2", "mean_share"], stats.loc["q2", "pass_rate"]) == (0.0, 0.0)
-    assert stats.loc["q2", "zero_share"] == 1.0
-    # q3: over the three graded answers only (3, 0, 1 of 3); budi's pending answer is not a 0
-    assert stats.loc["q3", "mean_share"] == pytest.approx(4 / 9)
-    assert stats.loc["q3", "pass_rate"] == pytest.approx(1 / 3)
-    assert stats.loc["q3", "zero_share"] == pytest.approx(1 / 3)
-
-
-def test_discrimination_is_the_corrected_item_total_correlation(stats):
-    # q1 against the graded points on q2 + q3: ani 3, budi 0 (q3 pending), citra 0, dedi 1.
-    expected_q1 = statistics.correlation([1, 1, 0.5, 0], [3, 0, 0, 1])
-    assert stats.loc["q1", "discrimination"] == pytest.approx(expected_q1)
-    # q3 over its graded answers: shares 1, 0, 1/3 against q1 + q2 = 2, 1, 0.
-    expected_q3 = statistics.correlation([1, 0, 1 / 3], [2, 1, 0])
-    assert stats.loc["q3", "discrimination"] == pytest.approx(expected_q3)
-    # No variance (everyone fails q2): undefined, not 0.
-    assert math.isnan(stats.loc["q2", "discrimination"])
-
-
-def test_discrimination_needs_three_answers():
-    grades = hand_grades()
-    two = item_statistics(grades[grades["student_id"].isin(["ani", "citra"])])
-    assert two["discrimination"].isna().all()
-
-
-def test_hardest_items_and_attention(stats):
-    frame = stats.reset_index()
-    assert hardest_items(frame, 2)["grade_id"].tolist() == ["q2", "q3"]
-    hard, pending = needs_attention(frame)
-    assert hard["grade_id"].tolist() == ["q2"]
-    assert pending["grade_id"].tolist() == ["q3"]
-    assert pending["awaiting_manual"].tolist() == [1]
-
-
-def test_score_distribution_counts_learners_by_graded_total():
-    # ani 5/6, budi 2/3 (q3 pending), citra 1/6, dedi 1/6
-    bands = score_distribution(hand_grades(), "tugas01")
-    assert bands["learners"].sum() == 4
-    assert dict(zip(bands["low"], bands["learners"], strict=True)) == {
-        0: 0, 10: 2, 20: 0, 30: 0, 40: 0, 50: 0, 60: 1, 70: 0, 80: 1, 90: 0
-    }  # fmt: skip
-    full = hand_grades().assign(score=lambda f: f["max_score"], needs_manual_grade=False)
-    assert score_distribution(full, "tugas01")["learners"].tolist()[-1] == 4  # 100 % in the top
-
-
-def test_grading_history_keeps_grading_runs_newest_first():
-    events = [
-        {"at": "2026-11-20T09:00:00+07:00", "event": "roster.import", "by": "admin"},
-        {"at": "2026-11-20T10:00:00+07:00", "event": "grading.start", "assignment": "tugas01",
-         "students": [], "by": "admin"},
-        {"at": "2026-11-20T10:05:00+07:00", "event": "grading.done", "assignment": "tugas01",
-         "students": ["ani", "budi"], "by": "admin"},
-    ]  # fmt: skip
-    history = grading_history(events)
-    assert history["event"].tolist() == ["grading.done", "grading.start"]
-    assert history["learners"].tolist() == [2, 0]
+# --- widgets -------------------------------------------------------------------------------------
 
 
 def test_widget_shows_readable_table_attention_and_history():
@@ -238,26 +134,6 @@ def test_choosing_an_assignment_redraws_both_charts():
 # --- grading results (kit grade's audit events) --------------------------------------------------
 
 
-def graded_event(root, assignment: str, results: list[dict]) -> dict:
-    students = [r["student"] for r in results]
-    return record_event(root, "grading.done", assignment=assignment, students=students,
-                        results=results)  # fmt: skip
-
-
-RESULTS = [
-    {"student": "ani", "status": "graded", "score": 6.0, "max_score": 6.0, "flags": [],
-     "reason": ""},
-    {"student": "budi", "status": "graded", "score": 2.0, "max_score": 6.0,
-     "flags": ["edited_test", "points_changed"], "reason": "sel uji q2 diubah, dipulihkan"},
-    {"student": "citra", "status": "not_gradable", "score": None, "max_score": None,
-     "flags": ["checksum_forged", "mystery_flag"], "reason": "notebook is not valid JSON"},
-    {"student": "dedi", "status": "timed_out", "score": None, "max_score": 6.0,
-     "flags": ["timed_out"], "reason": "sel q3 berjalan lebih dari 30 detik"},
-    {"student": "eka", "status": "error", "score": None, "max_score": None, "flags": [],
-     "reason": ""},
-]  # fmt: skip
-
-
 def test_every_known_status_and_flag_has_indonesian_words():
     assert status_label("not_gradable") == "Tidak dapat dinilai"
     assert flag_label("edited_test") == "Sel uji diubah"
@@ -267,24 +143,6 @@ def test_every_known_status_and_flag_has_indonesian_words():
         assert status_label(status) != status
     assert flag_label("mystery_flag") == "mystery_flag"  # unknown: shown by its id
     assert status_label("skipped") == "skipped"
-
-
-def test_grading_results_of_the_latest_event(tmp_path):
-    root = tmp_path / "kursus"
-    record_event(root, "grading.start", assignment="tugas01", students=[])
-    graded_event(root, "tugas01", [{**RESULTS[0], "student": "lama"}])  # superseded
-    graded_event(root, "tugas01", RESULTS)
-    record_event(root, "grading.done", assignment="tugas01", students=["ani"])  # old style
-    graded_event(root, "tugas02", [{**RESULTS[2], "student": "lain"}])  # another assignment
-    run = latest_grading_run(read_events(root), "tugas01")
-    assert run is not None and run.assignment == "tugas01"
-    assert run.results["student"].tolist() == ["ani", "budi", "citra", "dedi", "eka"]
-    assert run.status_counts() == {"graded": 2, "not_gradable": 1, "timed_out": 1, "error": 1}
-    review = run.needing_review()
-    assert review["student"].tolist() == ["budi", "citra", "dedi", "eka"]
-    assert review.loc[0, "flags"] == ("edited_test", "points_changed")
-    assert math.isnan(run.results.loc[2, "score"])
-    assert latest_grading_run(read_events(root), "tugas03") is None
 
 
 def test_grading_section_in_indonesian(tmp_path):
@@ -320,6 +178,49 @@ def test_grading_section_when_every_submission_is_clean(tmp_path):
     assert "<b>1</b>Dinilai</div>" in app.grading_summary.value
     assert "Pengumpulan yang perlu diperiksa" not in app.grading_summary.value
     assert "Semua pengumpulan dinilai tanpa tanda apa pun" in app.grading_table.view.value
+
+
+@pytest.mark.parametrize(
+    ("fields", "css", "shown", "not_shown"),
+    [
+        (
+            {"isolation": "limits_only",
+             "isolation_notes": ["unshare -n gagal: <izin ditolak>", "berjalan sebagai root"]},
+            "limits-only",
+            ["Peringatan: penilaian ini berjalan TANPA sandbox", "Catatan penilai:",
+             "<li>unshare -n gagal: &lt;izin ditolak&gt;</li>", "<li>berjalan sebagai root</li>"],
+            ["dijalankan di sandbox (akun terpisah"],
+        ),
+        (
+            {"isolation": "sandbox", "isolation_notes": []},
+            "sandbox",
+            ["Isolasi: kode peserta dijalankan di sandbox (akun terpisah, tanpa jaringan"],
+            ["Peringatan", "Catatan penilai"],
+        ),
+        (
+            {"sandboxed": True},  # an older log: no isolation field, whatever else it says
+            "unknown",
+            ["Isolasi tidak diketahui", "Jangan menganggapnya berjalan di sandbox"],
+            ["Peringatan", "dijalankan di sandbox (akun terpisah"],
+        ),
+    ],
+    ids=["limits-only", "sandbox", "older-log"],
+)  # fmt: skip
+def test_grading_section_says_how_the_latest_run_was_isolated(
+    tmp_path, fields, css, shown, not_shown
+):
+    root = tmp_path / "kursus"
+    graded_event(root, "tugas01", RESULTS, **fields)
+    summary = ItemAnalysis(hand_grades(), read_events(root)).grading_summary.value
+    assert summary.count("marelan-isolation") == 1
+    assert f'<div class="marelan-isolation {css}">' in summary
+    assert [text for text in shown if text not in summary] == []
+    assert [text for text in not_shown if text in summary] == []
+
+
+def test_no_grading_run_shows_no_isolation(tmp_path):
+    app = ItemAnalysis(hand_grades(), [])
+    assert "marelan-isolation" not in app.grading_summary.value
 
 
 # --- the app on the demo course ------------------------------------------------------------------

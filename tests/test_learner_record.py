@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
+import shutil
 import time
 
 import ipywidgets as widgets
@@ -20,19 +22,17 @@ import pytest
 from nbclient import NotebookClient
 
 from kit.apps.charts import LEVEL_COLOURS
-from kit.apps.learner_record import (
-    LearnerRecordView,
-    jp_figure,
-    learner_record,
-    mastery_figure,
-    next_module,
-    record_for,
-)
+from kit.apps.learner_record import LearnerRecordView, jp_figure, learner_record, mastery_figure
 from kit.competency import CompetencyFramework
 from kit.competency.rewards import load_rules
 from kit.core.project import project_root
 from kit.course.curriculum import load_modules
+from kit.course.nbgrader_course import Course
+from kit.people.roster import read_roster
+from kit.reports import snapshot as snapshot_module
+from kit.reports.record import next_module, record_for
 from kit.reports.report import build_report
+from kit.reports.snapshot import course_snapshot
 from tests.browser import (
     APPS_DIR,
     ARTIFACTS,
@@ -173,11 +173,43 @@ def test_unknown_viewer_gets_a_message_and_no_data(demo_course, report, viewer):
     assert [name for name in report.learners["nama"] if name in text] == []
 
 
-def test_course_without_gradebook_gets_a_message(tmp_path):
-    from kit.course.nbgrader_course import Course
-
+def test_missing_course_folder_gets_a_message(tmp_path):
     page = learner_record("siapa.saja", Course(tmp_path / "kosong"))
-    assert "Data kursus belum tersedia" in page.value
+    assert "Folder kursus untuk halaman ini belum ada di server." in page.value
+    assert "Rapor Kompetensi Saya" in page.value
+    # (A course without a gradebook, and every other broken course: test_page.py.)
+
+
+@pytest.mark.slow
+def test_report_is_computed_once_per_change_of_the_course(
+    demo_course, learner, tmp_path, monkeypatch
+):
+    root = tmp_path / "kursus"
+    shutil.copytree(
+        demo_course.root, root, ignore=shutil.ignore_patterns(".kit", "autograded", "feedback")
+    )
+    course = Course(root)
+    computed = []
+    real = snapshot_module.load_summary
+    monkeypatch.setattr(snapshot_module, "_memory", {})
+    monkeypatch.setattr(
+        snapshot_module, "load_summary", lambda c: computed.append(c.root) or real(c)
+    )
+
+    first = learner_record(learner["username"], course)
+    second = learner_record(learner["username"], course)
+    assert isinstance(first, LearnerRecordView) and isinstance(second, LearnerRecordView)
+    assert len(computed) == 1, "the second open reuses the course's snapshot"
+    assert second.record.jp["jp_total"] == first.record.jp["jp_total"]
+    # The page narrowed and masked a copy: the cached report still has everyone, NIPs in full.
+    cached = course_snapshot(course).report.learners
+    assert len(computed) == 1 and len(cached) > 1
+    assert set(cached["nip"]) == {e.nip for e in read_roster(course.roster_path)}
+
+    later = course.gradebook_path.stat().st_mtime_ns + 5_000_000_000
+    os.utime(course.gradebook_path, ns=(later, later))  # the gradebook changed
+    assert isinstance(learner_record(learner["username"], course), LearnerRecordView)
+    assert len(computed) == 2
 
 
 # --- charts ----------------------------------------------------------------------------------

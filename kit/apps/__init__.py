@@ -1,5 +1,6 @@
-"""The Voila pages (manager dashboard, learner record, item analysis), their shared page
-layer and charts, and the servers that show them.
+"""The Voila pages (manager dashboard, learner record, item analysis), the one page layer
+they are built by (``page``: viewer, access, cached data, messages), their shared parts and
+charts, and the servers that show them.
 """
 
 import lazy_loader as _lazy
@@ -15,47 +16,41 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "show_figure",
             "warm_up",
         ],
-        "dashboard": [
-            "ManagerDashboard",
-            "jp_trend_chart",
-            "level_chart",
-            "load_dashboard_data",
-            "load_dashboard_summary",
-            "manager_dashboard",
-            "no_data_message",
-            "restrict_report",
-            "score_trend_chart",
-        ],
+        "dashboard": ["DASHBOARD", "ManagerDashboard", "manager_dashboard"],
+        "dashboard_charts": ["jp_trend_chart", "level_chart", "score_trend_chart"],
+        "dashboard_needs": ["RewardsAndNeeds"],
         "item_analysis": [
             "ALLOWED_ROLES",
-            "GRADING_FLAGS",
-            "GRADING_STATUSES",
-            "GradingRun",
+            "ITEM_ANALYSIS",
             "ItemAnalysis",
-            "difficulty_figure",
-            "distribution_figure",
             "flag_label",
-            "grading_history",
-            "hardest_items",
+            "isolation_html",
             "item_analysis_app",
-            "item_statistics",
-            "latest_grading_run",
-            "learner_totals",
-            "needs_attention",
-            "score_distribution",
             "status_label",
         ],
+        "item_charts": ["LEVEL_CUES", "difficulty_figure", "distribution_figure"],
         "learner_record": [
-            "LearnerRecord",
+            "LEARNER_RECORD",
             "LearnerRecordView",
             "jp_figure",
             "learner_record",
             "mastery_figure",
-            "next_module",
-            "record_for",
+        ],
+        "page": [
+            "DEBUG_ENV",
+            "PROBLEMS",
+            "PageData",
+            "PageProblem",
+            "PageSpec",
+            "Problem",
+            "build_page",
+            "debug_enabled",
+            "load_page_data",
+            "page_message",
+            "page_viewer",
+            "technical_detail",
         ],
         "pages": [
-            "NoDataError",
             "PAGE_CSS",
             "PagedTable",
             "html_table",

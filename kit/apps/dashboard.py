@@ -1,72 +1,36 @@
 """The manager dashboard (Voila): competency per work unit and per person, filtered by unit.
 
-All logic lives here; ``voila_apps/dashboard_manajer.ipynb`` only builds and displays it. Data
-come from ``kit.reports`` (computed once per change of the course) and are cut to the viewer's
-units before any widget exists, so a page never receives another unit's rows.
+``voila_apps/dashboard_manajer.ipynb`` only calls ``manager_dashboard()``. The page layer
+(``kit.apps.page``) resolves the viewer and loads the course once per change; the data are cut
+to the viewer's units before any widget exists, so a page never receives another unit's rows.
+The rules behind the rewards and training-needs tab are ``kit.competency``'s.
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import html
 import math
-import os
 import tempfile
 from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-import sqlalchemy.exc
 
-from kit.apps.charts import LEVEL_COLOURS, PALETTE, chart_output, page_figure, show_figure
+from kit.apps.charts import chart_output, show_figure
 from kit.apps.charts import warm_up as warm_up_charts
-from kit.apps.pages import (
-    PAGE_CSS,
-    NoDataError,
-    PagedTable,
-    html_table,
-    percent_text,
-    wait_for_viewer,
-)
-from kit.competency import (
-    CourseSummary,
-    FrameworkError,
-    RuleError,
-    TagError,
-    course_from_env,
-    load_rules,
-    person_table,
-    restrict_summary,
-    unit_table,
-)
-from kit.core import MONTHS, load_units, message, project_root, unit_names, wib_label
-from kit.course import Course, CurriculumError, Module, load_modules
-from kit.people import AccessError, current_viewer_name, resolve_viewer
-from kit.reports import (
-    CourseSnapshot,
-    HrReport,
-    course_snapshot,
-    export_excel,
-    monthly_jp,
-    monthly_scores,
-)
+from kit.apps.dashboard_charts import jp_trend_chart, level_chart, score_trend_chart
+from kit.apps.dashboard_needs import RewardsAndNeeds
+from kit.apps.page import PageData, PageSpec, build_page, debug_enabled, technical_detail
+from kit.apps.pages import PAGE_CSS, PagedTable, html_table, percent_text
+from kit.competency import CourseSummary, load_rules, person_table, restrict_summary, unit_table
+from kit.core import load_units, message, project_root, unit_names, wib_label
+from kit.course import Course, load_modules
+from kit.people import Viewer
+from kit.reports import HrReport, export_excel, monthly_jp, monthly_scores, restrict_report
 
-__all__ = [
-    "ManagerDashboard",
-    "NoDataError",
-    "html_table",
-    "level_chart",
-    "load_dashboard_data",
-    "load_dashboard_summary",
-    "manager_dashboard",
-    "no_data_message",
-    "restrict_report",
-    "jp_trend_chart",
-    "score_trend_chart",
-    "wait_for_viewer",
-]
+__all__ = ["DASHBOARD", "ManagerDashboard", "manager_dashboard"]
 
 ALL_UNITS = ""
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,211 +40,47 @@ PAGE_SIZE = 25
 # Tabs under the headline figures: people (and the download), charts, rewards and needs.
 CHARTS_TAB = 1
 
-
-def load_dashboard_data(course: Course | None = None) -> CourseSnapshot:
-    """The course's summary and report (``course_from_env()`` by default), or ``NoDataError``.
-
-    Computed once per change of the course's inputs (``kit.reports``); the error messages are
-    for a manager, in Indonesian.
-    """
-    course = course or course_from_env()
-    if not course.gradebook_path.exists():
-        raise NoDataError(message("nodata.no_gradebook"))
-    try:
-        snapshot = course_snapshot(course)
-    except (sqlalchemy.exc.SQLAlchemyError, pd.errors.DatabaseError) as error:
-        raise NoDataError(message("nodata.bad_gradebook")) from error
-    except TagError as error:
-        raise NoDataError(message("nodata.bad_tags")) from error
-    except (RuleError, FrameworkError, CurriculumError) as error:
-        raise NoDataError(message("nodata.bad_rules")) from error
-    if snapshot.summary.learners.empty:
-        raise NoDataError(message("nodata.no_roster"))
-    if snapshot.summary.grades.empty:
-        raise NoDataError(message("nodata.no_grades"))
-    return snapshot
-
-
-def load_dashboard_summary(course: Course | None = None) -> CourseSummary:
-    """The summary part of ``load_dashboard_data``."""
-    return load_dashboard_data(course).summary
+DASHBOARD = PageSpec(
+    title="dashboard.title",
+    allowed_roles=frozenset({"manager", "hr", "instructor"}),
+    denied="access.not_manager",
+    access_heading="dashboard.access_heading",
+    requires=("learners", "grades"),
+    warm_up=warm_up_charts,
+)
 
 
 def manager_dashboard(
     summary: CourseSummary | None = None,
     viewer_name: str | None = None,
     report: HrReport | None = None,
+    *,
+    course: Course | None = None,
 ) -> widgets.Widget:
-    """The dashboard scoped to the viewer's units, or a friendly message instead of data.
+    """The dashboard scoped to the viewer's units, or a message instead of data.
 
-    With no ``summary`` given, the course comes from the environment and the viewer from
-    ``JUPYTERHUB_USER``/``KIT_VIEWER`` (or ``viewer_name``): a manager sees their own unit(s),
-    the camat every unit; anyone else sees a message and no data. A ``summary`` (and ``report``)
-    passed in is shown as it is (the caller has scoped it); without a report the reward,
-    training-need, trend and download sections are left out.
+    With no ``summary`` given, the page layer takes the course from the environment (or
+    ``course``) and the viewer from ``JUPYTERHUB_USER``/``KIT_VIEWER`` (or ``viewer_name``): a
+    manager sees their own unit(s), the camat, HR and instructors every unit; anyone else a
+    message and no data. A ``summary`` (and ``report``) passed in is shown as it is (the caller
+    has scoped it); without a report the reward, training-need, trend and download sections are
+    left out.
     """
     if summary is not None:
         return ManagerDashboard(summary, report=report)
-    course = course_from_env()
-    _prefetch(course)
-    wait_for_viewer()
-    try:
-        snapshot = load_dashboard_data(course)
-        viewer = resolve_viewer(course, viewer_name or current_viewer_name())
-    except NoDataError as error:
-        return no_data_message(str(error), detail=_debug_detail(error))
-    except AccessError as error:
-        return no_data_message(str(error))
-    if not viewer.roles & {"manager", "hr", "instructor"}:
-        return no_data_message(message("access.not_manager", username=viewer.username))
+    return build_page(DASHBOARD, _render, course=course, viewer_name=viewer_name)
+
+
+def _render(viewer: Viewer, data: PageData) -> ManagerDashboard:
     # Scoped before any widget exists: other units' rows never reach the page.
-    scoped = restrict_summary(snapshot.summary, viewer.units)
+    scoped = restrict_summary(data.summary, viewer.units)
     return ManagerDashboard(
         scoped,
         units=viewer.units,
-        report=restrict_report(snapshot.report, set(scoped.learners["username"])),
+        report=restrict_report(data.report, set(scoped.learners["username"])),
         full_nip=viewer.sees_full_nip,
         viewer=viewer.username,
     )
-
-
-def _prefetch(course: Course) -> None:
-    """In a preheated kernel, compute or load the course's data before anyone opens the page.
-
-    After the request the data are checked against the course's files again (a few ``stat``
-    calls), so what the viewer sees is current; errors surface then, with the friendly message.
-    """
-    if os.environ.get("VOILA_PREHEAT") != "True":
-        return
-    try:
-        load_dashboard_data(course)
-    except Exception:  # noqa: BLE001 - shown to the viewer after the request, not here
-        return
-    warm_up_charts()
-
-
-def restrict_report(report: HrReport, usernames: set[str]) -> HrReport:
-    """``report`` with every per-person table cut to ``usernames`` and units to theirs."""
-    tables = {}
-    for field in dataclasses.fields(report):
-        frame = getattr(report, field.name)
-        if isinstance(frame, pd.DataFrame) and "username" in frame.columns:
-            tables[field.name] = frame[frame["username"].isin(usernames)].reset_index(drop=True)
-    kept_units = set(report.learners[report.learners["username"].isin(usernames)]["unit"])
-    units = report.units
-    if "unit" in units.columns:
-        units = units[units["unit"].isin(kept_units)].reset_index(drop=True)
-    return dataclasses.replace(report, units=units, **tables)
-
-
-def no_data_message(reason: str, detail: str = "") -> widgets.HTML:
-    """The message shown instead of tables (never a traceback)."""
-    extra = f"<pre>{html.escape(detail)}</pre>" if detail else ""
-    page = widgets.HTML(
-        PAGE_CSS
-        + '<div class="marelan-dash">'
-        + f"<h2>{html.escape(message('dashboard.title'))}</h2>"
-        + '<div class="marelan-nodata">'
-        + f"<h3>{html.escape(message('nodata.heading'))}</h3>"
-        + f"<p>{html.escape(reason)}</p>"
-        + f'<p class="muted">{html.escape(message("nodata.contact"))}</p>{extra}</div></div>'
-    )
-    page.add_class("marelan-nodata-message")
-    return page
-
-
-# --- charts ------------------------------------------------------------------------------------
-
-
-def level_chart(competencies: pd.DataFrame) -> go.Figure:
-    """How many people stand at each level of each competency (stacked bars, one per competency).
-
-    ``competencies`` is the report's table (one row per learner and competency); people without
-    evidence for a competency form their own segment rather than counting as level 0.
-    """
-    figure = page_figure(message("dashboard_manajer.chart.levels"), height=560)
-    names = list(dict.fromkeys(competencies["competency_name"]))[::-1]
-    no_evidence = competencies["mastery"].isna()
-    segments = [(message("dashboard_manajer.no_evidence"), no_evidence, "#f5f7fa")]
-    for level in range(0, 6):
-        label = message("dashboard_manajer.chart.level", level=level)
-        segments.append((label, ~no_evidence & (competencies["level"] == level), None))
-    for index, (label, mask, colour) in enumerate(segments):
-        counts = competencies[mask].groupby("competency_name").size().reindex(names, fill_value=0)
-        figure.add_bar(
-            y=names,
-            x=counts.to_list(),
-            orientation="h",
-            name=label,
-            marker={
-                "color": colour or LEVEL_COLOURS[index - 1],
-                "line": {"color": "#9aa5b1", "width": 0.5},
-            },
-            hovertemplate=f"%{{y}}<br>{html.escape(label)}: %{{x}}<extra></extra>",
-        )
-    figure.update_layout(
-        barmode="stack",
-        xaxis_title=message("dashboard_manajer.chart.people"),
-        margin={"l": 330},
-    )
-    return figure
-
-
-def jp_trend_chart(trend: pd.DataFrame, target: float) -> go.Figure:
-    """Mean cumulative JP per person, month by month, one line per unit, with the target."""
-    figure = page_figure(message("dashboard_manajer.chart.jp_trend"), height=340)
-    names = unit_names()
-    for index, (unit, part) in enumerate(trend.groupby("unit", sort=True)):
-        figure.add_scatter(
-            x=[MONTHS[m - 1] for m in part["month"]],
-            y=part["jp_per_learner"].round(1).to_list(),
-            mode="lines+markers",
-            name=names.get(unit, unit),
-            line={"color": PALETTE[index % len(PALETTE)], "width": 2.5},
-            customdata=(part["met_share"] * 100).round(0).to_list(),
-            hovertemplate=(
-                "%{x}: %{y} JP per pegawai<br>%{customdata}% memenuhi target<extra>"
-                + html.escape(names.get(unit, unit))
-                + "</extra>"
-            ),
-        )
-    figure.add_hline(
-        y=target,
-        line={"dash": "dash", "color": "#cb6e17"},
-        annotation_text=message("dashboard_manajer.chart.target", target=f"{target:g}"),
-        annotation_position="top left",
-    )
-    figure.update_layout(
-        yaxis_title=message("dashboard_manajer.chart.jp_axis"), yaxis_rangemode="tozero"
-    )
-    return figure
-
-
-def score_trend_chart(trend: pd.DataFrame) -> go.Figure:
-    """Mean assignment score (graded cells) by month of submission, one line per unit."""
-    figure = page_figure(message("dashboard_manajer.chart.score_trend"), height=340)
-    names = unit_names()
-    for index, (unit, part) in enumerate(trend.groupby("unit", sort=True)):
-        figure.add_scatter(
-            x=[f"{MONTHS[m.month - 1]} {m.year}" for m in part["month"]],
-            y=part["mean_score"].round(0).to_list(),
-            mode="lines+markers",
-            name=names.get(unit, unit),
-            line={"color": PALETTE[index % len(PALETTE)], "width": 2.5},
-            customdata=part["submissions"].to_list(),
-            hovertemplate=(
-                "%{x}: %{y}%<br>%{customdata} pengumpulan<extra>"
-                + html.escape(names.get(unit, unit))
-                + "</extra>"
-            ),
-        )
-    figure.update_layout(
-        yaxis_title=message("dashboard_manajer.chart.score_axis"), yaxis_range=[0, 100]
-    )
-    return figure
-
-
-# --- the page ----------------------------------------------------------------------------------
 
 
 class ManagerDashboard(widgets.VBox):
@@ -345,30 +145,6 @@ class ManagerDashboard(widgets.VBox):
         self.jp_chart = chart_output("marelan-jp-trend")
         self.score_chart = chart_output("marelan-score-trend")
 
-        name = message("dashboard_manajer.col.name")
-        self.reward_heading = widgets.HTML()
-        self.reward_heading.add_class("marelan-reward-table")
-        self.candidates = PagedTable(
-            PAGE_SIZE,
-            search_columns=[name],
-            empty_text=message("dashboard_manajer.no_candidates"),
-        )
-        self.near = PagedTable(
-            PAGE_SIZE, search_columns=[name], empty_text=message("dashboard_manajer.no_near")
-        )
-        self.candidates.add_class("marelan-candidates")
-        self.near.add_class("marelan-near-candidates")
-        self.reward_note = widgets.HTML()
-        self.needs_heading = widgets.HTML()
-        self.needs_heading.add_class("marelan-needs-table")
-        self.needs_summary = widgets.HTML()
-        self.needs_summary.add_class("marelan-needs-summary")
-        self.needs_people = PagedTable(
-            PAGE_SIZE,
-            search_columns=[name, message("dashboard_manajer.col.competency")],
-            empty_text=message("dashboard_manajer.no_needs"),
-        )
-        self.needs_people.add_class("marelan-needs-people")
         self.trends_heading = widgets.HTML()
         self.download_button = widgets.Button(
             description=message("dashboard_manajer.download_button"),
@@ -383,30 +159,25 @@ class ManagerDashboard(widgets.VBox):
         self.charts_drawn = False
         self.tabs = widgets.Tab()
         self.tabs.add_class("marelan-tabs")
+        # The rewards-and-needs tab (only with a report).
+        self.rewards: RewardsAndNeeds | None = None
         if report is None:
             children.append(self.people)
         else:
-            self._modules = load_modules(project_root() / "courses")
+            self.rewards = RewardsAndNeeds(
+                summary.learners,
+                summary.framework,
+                self._rules,
+                load_modules(project_root() / "courses"),
+                PAGE_SIZE,
+            )
             overview = widgets.VBox(
                 [self.people, widgets.HBox([self.download_button, self.download_link])]
             )
             charts = widgets.VBox(
                 [self.level_chart, self.trends_heading, self.jp_chart, self.score_chart]
             )
-            people = widgets.VBox(
-                [
-                    self.reward_heading,
-                    self.candidates,
-                    self._subheading("dashboard_manajer.near_heading"),
-                    self.near,
-                    self.reward_note,
-                    self.needs_heading,
-                    self.needs_summary,
-                    self._subheading("dashboard_manajer.needs_people_heading"),
-                    self.needs_people,
-                ]
-            )
-            self.tabs.children = [overview, charts, people]
+            self.tabs.children = [overview, charts, self.rewards]
             self.tabs.titles = [
                 message("dashboard_manajer.tab.people"),
                 message("dashboard_manajer.tab.charts"),
@@ -440,8 +211,7 @@ class ManagerDashboard(widgets.VBox):
         self.download_link.value = ""
         if self.report is not None:
             report = self.selected_report()
-            self._render_rewards(report, unit)
-            self._render_needs(report, unit)
+            self.rewards.show(report, self._unit_title(unit))
             if self.charts_drawn:
                 self._render_charts(report, unit)
 
@@ -476,7 +246,14 @@ class ManagerDashboard(widgets.VBox):
     def prepare_download(self) -> None:
         """Offer the workbook as a data: link, so the download needs no server round trip."""
         filename = f"laporan_{self.selected_unit or 'semua_unit'}.xlsx"
-        data = base64.b64encode(self.excel_bytes()).decode("ascii")
+        try:
+            data = base64.b64encode(self.excel_bytes()).decode("ascii")
+        except Exception as error:  # noqa: BLE001 - a failed export is said, in Indonesian
+            # Nothing is offered: a workbook whose export was not audited must not leave.
+            detail = f" ({technical_detail(error)})" if debug_enabled() else ""
+            failed = message("dashboard_manajer.download_failed") + detail
+            self.download_link.value = f'<span class="muted">{html.escape(failed)}</span>'
+            return
         label = html.escape(message("dashboard_manajer.download_link", filename=filename))
         note = html.escape(
             message(
@@ -561,174 +338,9 @@ class ManagerDashboard(widgets.VBox):
     def _unit_title(self, unit: str | None) -> str:
         return self.unit_filter.label if unit else message("dashboard.all_units")
 
-    def _names(self) -> pd.Series:
-        return self.summary.learners.set_index("username")["nama"]
-
     def _jp_target(self) -> float:
         targets = self.report.jp_per_learner["target"] if self.report is not None else []
         return float(targets.iloc[0]) if len(targets) else self._rules.jp_target
-
-    @staticmethod
-    def _subheading(key: str) -> widgets.HTML:
-        return widgets.HTML(f'<div class="marelan-dash"><h4>{html.escape(message(key))}</h4></div>')
-
-    # --- rewards ---
-
-    def reward_candidates(
-        self, report: HrReport | None = None
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(eligible, nearly eligible) standings of the chosen unit, best first.
-
-        Nearly eligible: not eligible yet, but within the rules' ``near_candidate_gap`` points of
-        the lowest tier.
-        """
-        report = report or self.selected_report()
-        standing = report.standing.sort_values("score", ascending=False)
-        lowest = min((t.min_score for t in self._rules.tiers), default=math.inf)
-        near = ~standing["eligible"] & (
-            standing["score"] >= lowest - self._rules.near_candidate_gap
-        )
-        return standing[standing["eligible"]], standing[near]
-
-    def _standing_table(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                message("dashboard_manajer.col.name"): frame["username"].map(self._names()),
-                message("dashboard_manajer.col.tier"): frame["tier"].replace("", "-"),
-                message("dashboard_manajer.col.score"): frame["score"].round(1),
-                message("dashboard_manajer.col.explanation"): frame["explanation"],
-            }
-        )
-
-    def _render_rewards(self, report: HrReport, unit: str | None) -> None:
-        candidates, near = self.reward_candidates(report)
-        heading = message("dashboard_manajer.rewards_heading", unit=self._unit_title(unit))
-        self.reward_heading.value = (
-            f'<div class="marelan-dash"><h3>{html.escape(heading)}</h3>'
-            f"<h4>{html.escape(message('dashboard_manajer.candidates_heading'))}</h4></div>"
-        )
-        self.candidates.set_frame(self._standing_table(candidates))
-        self.near.set_frame(self._standing_table(near))
-        note = message(
-            "dashboard_manajer.rewards_note",
-            version=report.meta.rule_version,
-            gap=f"{self._rules.near_candidate_gap:g}",
-        )
-        self.reward_note.value = f'<div class="marelan-dash muted">{html.escape(note)}</div>'
-
-    # --- training needs ---
-
-    def _need_rows(self, report: HrReport) -> pd.DataFrame:
-        competencies = report.competencies
-        below = self.summary.framework.level_rule
-        need_below = below.training_need_below if below is not None else 2
-        return competencies[(competencies["level"] < need_below) | competencies["mastery"].isna()]
-
-    def training_needs(self, report: HrReport | None = None) -> pd.DataFrame:
-        """Per learner of the chosen unit: competencies below the need level, and modules."""
-        needs = self._need_rows(report or self.selected_report())
-        no_evidence = message("dashboard_manajer.no_evidence")
-        return pd.DataFrame(
-            {
-                message("dashboard_manajer.col.name"): needs["username"].map(self._names()),
-                message("dashboard_manajer.col.competency"): needs["competency_name"],
-                message("dashboard_manajer.col.level"): [
-                    no_evidence if pd.isna(m) else str(int(level))
-                    for m, level in zip(needs["mastery"], needs["level"], strict=True)
-                ],
-                message("dashboard_manajer.col.modules"): needs["competency"].map(
-                    lambda code: _modules_for(self._modules, code)
-                ),
-            }
-        ).reset_index(drop=True)
-
-    def training_needs_by_competency(self, report: HrReport | None = None) -> pd.DataFrame:
-        """Per competency: how many people need it (with or without evidence), and its modules."""
-        needs = self._need_rows(report or self.selected_report())
-        grouped = needs.groupby(["competency", "competency_name"], as_index=False).agg(
-            people=("username", "nunique"),
-            without_evidence=("mastery", lambda m: int(m.isna().sum())),
-        )
-        grouped = grouped.sort_values(["people", "competency_name"], ascending=[False, True])
-        return pd.DataFrame(
-            {
-                message("dashboard_manajer.col.competency"): grouped["competency_name"],
-                message("dashboard_manajer.col.people_in_need"): grouped["people"],
-                message("dashboard_manajer.col.without_evidence"): grouped["without_evidence"],
-                message("dashboard_manajer.col.modules"): grouped["competency"].map(
-                    lambda code: _modules_for(self._modules, code)
-                ),
-            }
-        ).reset_index(drop=True)
-
-    def training_needs_by_person(self, report: HrReport | None = None) -> pd.DataFrame:
-        """One row per person in need: their competencies to raise and the modules that do it."""
-        needs = self._need_rows(report or self.selected_report())
-        name = message("dashboard_manajer.col.name")
-        count = message("dashboard_manajer.col.count")
-        if needs.empty:
-            return pd.DataFrame(
-                columns=[
-                    name,
-                    message("dashboard.unit_filter"),
-                    count,
-                    message("dashboard_manajer.col.competency"),
-                    message("dashboard_manajer.col.modules"),
-                ]
-            )
-        no_evidence = message("dashboard_manajer.no_evidence").lower()
-        levels = needs["level"].astype(int).astype(str)
-        labels = needs["competency_name"] + (" (level " + levels + ")").where(
-            needs["mastery"].notna(), f" ({no_evidence})"
-        )
-        titles = {
-            code: _module_titles(self._modules, code) for code in needs["competency"].unique()
-        }
-        grouped = (
-            needs.assign(label=labels)
-            .groupby("username", sort=False)
-            .agg(count=("label", "size"), labels=("label", "; ".join), codes=("competency", list))
-        )
-        modules = [
-            "; ".join(dict.fromkeys(t for code in codes for t in titles[code]))
-            or message("dashboard_manajer.no_module")
-            for codes in grouped["codes"]
-        ]
-        learners = self.summary.learners.set_index("username")
-        frame = pd.DataFrame(
-            {
-                name: grouped.index.map(learners["nama"]),
-                message("dashboard.unit_filter"): grouped.index.map(learners["unit"]).map(
-                    unit_names()
-                ),
-                count: grouped["count"].to_numpy(),
-                message("dashboard_manajer.col.competency"): grouped["labels"].to_numpy(),
-                message("dashboard_manajer.col.modules"): modules,
-            }
-        )
-        return frame.sort_values([count, name], ascending=[False, True], ignore_index=True)
-
-    def _render_needs(self, report: HrReport, unit: str | None) -> None:
-        heading = message("dashboard_manajer.needs_heading", unit=self._unit_title(unit))
-        rule = self.summary.framework.level_rule
-        level = rule.training_need_below if rule is not None else 2
-        self.needs_heading.value = (
-            f'<div class="marelan-dash"><h3>{html.escape(heading)}</h3></div>'
-        )
-        summary = self.training_needs_by_competency(report)
-        if summary.empty:
-            self.needs_summary.value = (
-                f'<div class="marelan-dash"><p>'
-                f"{html.escape(message('dashboard_manajer.no_needs'))}</p></div>"
-            )
-        else:
-            note = message("dashboard_manajer.needs_note", level=level)
-            self.needs_summary.value = (
-                '<div class="marelan-dash">'
-                + html_table(summary, [])
-                + f'<div class="muted">{html.escape(note)}</div></div>'
-            )
-        self.needs_people.set_frame(self.training_needs_by_person(report))
 
     # --- charts ---
 
@@ -773,19 +385,3 @@ class ManagerDashboard(widgets.VBox):
     def _percent_columns(self, frame: pd.DataFrame) -> list[str]:
         names = {self.summary.framework.display_name(code) for code in self.summary.framework.codes}
         return [c for c in frame.columns if c in names or str(c).endswith("(%)")]
-
-
-def _module_titles(modules: list[Module], code: str) -> list[str]:
-    return [m.title for m in modules if code in m.competencies]
-
-
-def _modules_for(modules: list[Module], code: str) -> str:
-    return "; ".join(_module_titles(modules, code)) or message("dashboard_manajer.no_module")
-
-
-def _debug_detail(error: BaseException) -> str:
-    # Technical detail only on request (KIT_DEBUG=1): managers never see a traceback.
-    if os.environ.get("KIT_DEBUG") not in ("1", "true", "True"):
-        return ""
-    cause = error.__cause__
-    return f"{type(cause).__name__}: {cause}" if cause else ""

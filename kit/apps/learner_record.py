@@ -1,39 +1,52 @@
 """A learner's own record ("Rapor Kompetensi Saya", a Voila app): competencies, JP, modules, award.
 
-The course report is narrowed to the viewer's own rows (``record_for``) before any widget is
-built, so the page never receives another learner's data. ``voila_apps/rapor_saya.ipynb`` only
-calls ``learner_record()``.
+The page layer (``kit.apps.page``) checks that the viewer is a learner and hands over the
+course's cached report; it is narrowed to the viewer's own rows (``kit.reports.record_for``)
+before any widget is built, so the page never receives another learner's data.
+``voila_apps/rapor_saya.ipynb`` only calls ``learner_record()``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import html
 import math
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-import sqlalchemy.exc
 
 from kit.apps.charts import LEVEL_COLOURS, PALETTE, chart_output, page_figure, show_figure
-from kit.apps.pages import PAGE_CSS, html_table, wait_for_viewer
-from kit.competency import CompetencyFramework, RewardRules, TagError, course_from_env, load_rules
+from kit.apps.charts import warm_up as warm_up_charts
+from kit.apps.page import PageData, PageSpec, build_page
+from kit.apps.pages import PAGE_CSS, html_table
+from kit.competency import CompetencyFramework, load_rules
 from kit.core import MONTHS, date_label, message, project_root, to_wib, wib_label
-from kit.course import Course, Module, load_modules
-from kit.people import AccessError, current_viewer_name, resolve_viewer, scope_learners
-from kit.reports import HrReport, build_report
+from kit.course import Course, load_modules
+from kit.people import Viewer, scope_learners
+from kit.reports import LearnerRecord, record_for
 
 __all__ = [
-    "LearnerRecord",
+    "LEARNER_RECORD",
     "LearnerRecordView",
     "jp_figure",
     "learner_record",
     "mastery_figure",
-    "next_module",
-    "record_for",
 ]
+
+LEARNER_RECORD = PageSpec(
+    title="rapor.title",
+    allowed_roles=frozenset({"learner"}),
+    denied="rapor.not_learner",
+    access_heading="rapor.access_heading",
+    contact="rapor.contact",
+    wording={
+        "no_viewer": "rapor.no_viewer",
+        "unknown_viewer": "rapor.not_learner",
+        "no_gradebook": "rapor.no_course",
+    },
+    warm_up=warm_up_charts,
+)
 
 _CSS = """
 <style>
@@ -51,72 +64,6 @@ _CSS = """
 .marelan-rapor .marelan-reward b { font-size: 1.3em; color: #102a43; }
 </style>
 """
-
-
-@dataclass(frozen=True)
-class LearnerRecord:
-    """One learner's rows of an ``HrReport`` (NIP masked) plus what the page needs besides.
-
-    Every table holds this learner's rows only; ``record_for`` guarantees it.
-    """
-
-    username: str
-    name: str
-    unit_name: str
-    position: str
-    masked_nip: str
-    year: int
-    generated_at: dt.datetime
-    rule_version: str
-    jp_target: float
-    pass_share: float
-    jp: pd.Series  # one jp_per_learner row: jp_modules, jp_external, jp_total, target, met
-    jp_ledger: pd.DataFrame  # this year's JP records
-    competencies: pd.DataFrame
-    evidence: pd.DataFrame
-    modules_completed: pd.DataFrame
-    standing: pd.Series  # one standing row: score, tier, eligible, explanation
-    next_module: Module | None  # None when every module is passed
-
-
-def record_for(
-    report: HrReport, username: str, modules: list[Module], rules: RewardRules
-) -> LearnerRecord:
-    """The rows of ``report`` that belong to ``username``; ``AccessError`` if not a learner."""
-    person = report.learners[report.learners["username"] == username]
-    if person.empty:
-        raise AccessError(message("rapor.not_learner", username=username))
-    row = person.iloc[0]
-
-    def own(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[frame["username"] == username].reset_index(drop=True)
-
-    ledger = own(report.jp_ledger)
-    completed = own(report.modules_completed)
-    return LearnerRecord(
-        username=username,
-        name=str(row["nama"]),
-        unit_name=str(row["unit_name"]),
-        position=str(row["jabatan"]),
-        masked_nip=str(row["nip"]),
-        year=report.meta.year,
-        generated_at=report.meta.generated_at,
-        rule_version=report.meta.rule_version,
-        jp_target=float(rules.jp_target),
-        pass_share=float(rules.module_pass_share),
-        jp=own(report.jp_per_learner).iloc[0],
-        jp_ledger=ledger[ledger["year"] == report.meta.year].reset_index(drop=True),
-        competencies=own(report.competencies),
-        evidence=own(report.evidence),
-        modules_completed=completed,
-        standing=own(report.standing).iloc[0],
-        next_module=next_module(modules, set(completed["assignment"])),
-    )
-
-
-def next_module(modules: list[Module], passed_assignments: set[str]) -> Module | None:
-    """The first module of the curriculum whose assignment is not passed yet."""
-    return next((m for m in modules if m.assignment not in passed_assignments), None)
 
 
 def mastery_figure(record: LearnerRecord, framework: CompetencyFramework) -> go.Figure:
@@ -254,43 +201,22 @@ def learner_record(viewer_name: str | None = None, course: Course | None = None)
     """The record page of ``viewer_name`` (default: the current viewer), or a message widget.
 
     An unknown viewer, a viewer who is not a learner of the course, or a course without data
-    gets a short Indonesian message and no data at all.
+    gets a short Indonesian message and no data at all. The course's report comes from the
+    page layer's cache: it is computed once per change of the course, not on every open.
     """
-    if viewer_name is None:
-        wait_for_viewer()
-        viewer_name = current_viewer_name()
-    course = course or course_from_env()
-    if not course.gradebook_path.exists() or not course.roster_path.exists():
-        return record_message(message("rapor.no_course"))
-    try:
-        viewer = resolve_viewer(course, viewer_name)
-        rules = load_rules()
-        report = build_report(course, rules=rules)
-        # Masking here too, so the full NIP never reaches the record (HR reads it elsewhere).
-        own_row = scope_learners(report.learners, viewer, "learner")
-        report.learners = own_row
-        modules = load_modules(project_root() / "courses")
-        record = record_for(report, viewer.username, modules, rules)
-    except AccessError:
-        if viewer_name:
-            return record_message(message("rapor.not_learner", username=viewer_name))
-        return record_message(message("rapor.no_viewer"))
-    except (sqlalchemy.exc.SQLAlchemyError, pd.errors.DatabaseError, TagError):
-        return record_message(message("rapor.bad_course"))
-    return LearnerRecordView(record, CompetencyFramework.load())
+    return build_page(LEARNER_RECORD, _render, course=course, viewer_name=viewer_name)
 
 
-def record_message(reason: str) -> widgets.HTML:
-    """The page shown instead of a record: title, reason, whom to contact."""
-    page = widgets.HTML(
-        PAGE_CSS
-        + '<div class="marelan-dash">'
-        + f"<h2>{html.escape(message('rapor.title'))}</h2>"
-        + f'<div class="marelan-nodata"><p>{html.escape(reason)}</p>'
-        + f'<p class="muted">{html.escape(message("rapor.contact"))}</p></div></div>'
+def _render(viewer: Viewer, data: PageData) -> LearnerRecordView:
+    rules = load_rules()
+    # Only the viewer's own row, NIP masked (HR reads full NIPs elsewhere); the cached report
+    # itself is left as it is.
+    report = dataclasses.replace(
+        data.report, learners=scope_learners(data.report.learners, viewer, "learner")
     )
-    page.add_class("marelan-rapor-message")
-    return page
+    modules = load_modules(project_root() / "courses")
+    record = record_for(report, viewer.username, modules, rules)
+    return LearnerRecordView(record, data.summary.framework)
 
 
 class LearnerRecordView(widgets.VBox):

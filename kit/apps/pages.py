@@ -1,7 +1,8 @@
-"""What every Voila page of the kit shares: its look, escaped HTML tables and paged tables.
+"""What every Voila page of the kit shares on screen: its look, escaped HTML tables and paged
+tables. (How a page is built, from the viewer to the data or a message, is ``kit.apps.page``.)
 
-The manager dashboard, the learner's record and the item analysis build on these, so a table or
-a message reads the same on each page.
+The manager dashboard, the learner's record and the item analysis build on these, so a table
+reads the same on each page.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from kit.core import message
 
 __all__ = [
     "PAGE_CSS",
-    "NoDataError",
     "PagedTable",
     "html_table",
     "percent_text",
@@ -51,10 +51,6 @@ PAGE_CSS = """
 .marelan-pager .marelan-page-label { color: #52606d; }
 </style>
 """
-
-
-class NoDataError(RuntimeError):
-    """The course has nothing to show yet; the message is for a manager, in Indonesian."""
 
 
 def wait_for_viewer() -> None:
@@ -178,10 +174,12 @@ class PagedTable(widgets.VBox):
         """Show ``frame`` from its first page under ``title``; the search text is kept."""
         self._frame = frame.reset_index(drop=True)
         self.note = note
+        self._filter()
+        # The title last: widget updates reach the browser in order, so a page (or a test)
+        # that sees the new title sees the new rows too.
         self.title.value = (
             f'<div class="marelan-dash"><h3>{html.escape(title)}</h3></div>' if title else ""
         )
-        self._filter()
 
     def go_to(self, page: int) -> None:
         """Show page ``page`` (clamped to the pages there are)."""

@@ -46,6 +46,16 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "mastery_by_learner",
             "mastery_by_unit",
         ],
+        "needs": [
+            "NEED_COLUMNS",
+            "near_candidate_floor",
+            "needs_by_competency",
+            "needs_by_person",
+            "reward_candidates",
+            "suggested_modules",
+            "training_need_below",
+            "training_needs",
+        ],
         "rewards": [
             "CONDITION_KINDS",
             "Component",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from traitlets.config import Config
 
 from kit.core import message
-from kit.grading.results import GradingError
+from kit.grading.results import ISOLATION_MODES, GradingError
 
 __all__ = [
     "CONFIG_SECTION",
@@ -29,7 +29,6 @@ __all__ = [
     "resolve_isolation",
 ]
 
-ISOLATION_MODES = ("sandbox", "limits_only")
 SANDBOX, LIMITS_ONLY = ISOLATION_MODES
 # The course's setting: ``c.KitGrade.isolation = "limits_only"`` in nbgrader_config.py.
 CONFIG_SECTION = "KitGrade"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["STATUSES", "GradingError", "GradingRun", "SubmissionResult"]
+__all__ = ["ISOLATION_MODES", "STATUSES", "GradingError", "GradingRun", "SubmissionResult"]
 
 STATUSES = ("graded", "not_gradable", "timed_out", "error")
+# How learners' code was isolated: the sandbox, or resource limits only (asked for explicitly).
+ISOLATION_MODES = ("sandbox", "limits_only")
 
 
 class GradingError(RuntimeError):

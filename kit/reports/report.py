@@ -7,7 +7,7 @@ dashboards use; exporters (Excel, CSV, badges, certificates) only format an ``Hr
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import pandas as pd
@@ -32,7 +32,7 @@ from kit.core import message, project_root, unit_names
 from kit.course import Course, load_modules
 from kit.people import read_unit_history, unit_on
 
-__all__ = ["HrReport", "ReportMeta", "build_report"]
+__all__ = ["HrReport", "ReportMeta", "build_report", "restrict_report"]
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,23 @@ def build_report(
         units=pd.DataFrame(unit_rows),
         standing=standing,
     )
+
+
+def restrict_report(report: HrReport, usernames: set[str]) -> HrReport:
+    """``report`` with every per-person table cut to ``usernames`` and its units to theirs.
+
+    A new report: the one given (often a cached snapshot's) is left as it is.
+    """
+    tables = {}
+    for field in fields(report):
+        frame = getattr(report, field.name)
+        if isinstance(frame, pd.DataFrame) and "username" in frame.columns:
+            tables[field.name] = frame[frame["username"].isin(usernames)].reset_index(drop=True)
+    kept_units = set(report.learners[report.learners["username"].isin(usernames)]["unit"])
+    units = report.units
+    if "unit" in units.columns:
+        units = units[units["unit"].isin(kept_units)].reset_index(drop=True)
+    return replace(report, units=units, **tables)
 
 
 def _standing_inputs(
