@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from kit.competency import CompetencyFramework, TagError, cell_competency_map
+from kit.core import KitError, message
 from kit.course import Course, CurriculumError, Module, NbgraderError, load_modules
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "scaffold_module",
     "check_module",
     "programme",
+    "programme_text",
     "AuthoringError",
     "REQUIRED_HEADINGS",
 ]
@@ -34,8 +36,8 @@ _FOLDER = re.compile(r"^(\d{2})_([a-z][a-z0-9_]*)$")
 _JP_LINE = re.compile(r"Waktu belajar:\**\s*(\d+(?:[.,]\d+)?)\s*JP")
 
 
-class AuthoringError(ValueError):
-    """A scaffold request that cannot be carried out."""
+class AuthoringError(KitError, ValueError):
+    """A scaffold request that cannot be carried out, or a module that does not exist."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ class ModuleNames:
         if not match:
             raise AuthoringError(
                 f"nama folder modul '{folder}' tidak sah: gunakan dua angka, garis bawah, lalu "
-                "huruf kecil/angka/garis bawah, misalnya 09_arsip_digital"
+                "huruf kecil/angka/garis bawah, misalnya 09_arsip_digital",
+                hint=message("authoring.hint.name"),
             )
         return cls(folder, match.group(1), match.group(2))
 
@@ -97,10 +100,15 @@ def scaffold_module(project: Path, folder: str, title: str, jp: float) -> list[P
     }  # fmt: skip
     existing = [str(p.relative_to(project)) for p in targets.values() if p.exists()]
     if existing:
-        raise AuthoringError(f"berkas sudah ada, tidak ditimpa: {', '.join(existing)}")
+        raise AuthoringError(
+            f"berkas sudah ada, tidak ditimpa: {', '.join(existing)}",
+            hint=message("authoring.hint.exists"),
+        )
     taken = {m.id for m in load_modules(project / "courses")}
     if names.module_id in taken:
-        raise AuthoringError(f"id modul '{names.module_id}' sudah dipakai")
+        raise AuthoringError(
+            f"id modul '{names.module_id}' sudah dipakai", hint=message("authoring.hint.exists")
+        )
     templates = resources.files("kit").joinpath("templates/module")
     written = []
     for template, target in targets.items():
@@ -131,15 +139,21 @@ def _find_module(project: Path, module: str) -> Module:
     for candidate in load_modules(project / "courses"):
         if module in (candidate.id, candidate.folder.name):
             return candidate
-    raise AuthoringError(f"modul '{module}' tidak ditemukan di {project / 'courses'}")
+    raise AuthoringError(
+        f"modul '{module}' tidak ditemukan di {project / 'courses'}",
+        hint=message("authoring.hint.unknown"),
+    )
 
 
 def check_module(project: Path, module: str, execute: bool = True) -> CheckReport:
-    """Check one module the way CI does; every problem is listed, none stops the others."""
+    """Check one module the way CI does; every problem is listed, none stops the others.
+
+    A module that does not exist is no check at all: ``AuthoringError``.
+    """
     report = CheckReport(module)
     try:
         found = _find_module(project, module)
-    except (AuthoringError, CurriculumError) as error:
+    except CurriculumError as error:
         report.problems.append(str(error))
         return report
     report.module = found.id
@@ -245,7 +259,7 @@ def _check_grading(project: Path, module: Module, report: CheckReport) -> None:
         try:
             course.generate_assignment(assignment)
         except NbgraderError as error:
-            report.problems.append(f"nbgrader generate_assignment gagal: {error}")
+            report.problems.append(f"nbgrader generate_assignment gagal: {_reason(error)}")
             return
         for student, origin in (
             ("kunci", course.source_dir / assignment),
@@ -256,7 +270,7 @@ def _check_grading(project: Path, module: Module, report: CheckReport) -> None:
         try:
             course.autograde(assignment)
         except NbgraderError as error:
-            report.problems.append(f"nbgrader autograde gagal: {error}")
+            report.problems.append(f"nbgrader autograde gagal: {_reason(error)}")
             return
         grades = read_grades(course.gradebook_path)
     code = grades[grades["cell_type"] == "code"]
@@ -282,6 +296,11 @@ def _check_grading(project: Path, module: Module, report: CheckReport) -> None:
         report.passed.append("versi kosong (rilis) mendapat 0")
 
 
+def _reason(error: NbgraderError) -> str:
+    """nbgrader's failure with the last lines of its log (where the cause is)."""
+    return " / ".join([str(error), *error.details[-3:]])
+
+
 def programme(project: Path) -> dict:
     """The curriculum: per module its id, title, JP, lessons, assignment and competencies."""
     framework = CompetencyFramework.load()
@@ -304,3 +323,14 @@ def programme(project: Path) -> dict:
         "total_jp": sum(m["jp"] for m in modules),
         "modules": modules,
     }
+
+
+def programme_text(data: dict) -> str:
+    """``programme(...)`` as ``kit curriculum`` prints it: two lines per module, then the total."""
+    lines = []
+    for module in data["modules"]:
+        lines.append(f"{module['id']:<22} {module['jp']:>4g} JP  {module['title']}")
+        competencies = ", ".join(module["competencies"])
+        lines.append(f"{'':<22}         tugas {module['assignment']}: {competencies}")
+    total = message("curriculum.total", jp=f"{data['total_jp']:g}", count=len(data["modules"]))
+    return "\n".join([*lines, total])

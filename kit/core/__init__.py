@@ -1,5 +1,6 @@
 """Reference data and services every stage uses: where the project lives, messages,
-dates in WIB, working days, the work units and the audit log. Imports no other stage.
+expected errors, dates in WIB, working days, the work units and the audit log. Imports no other
+stage.
 """
 
 import lazy_loader as _lazy
@@ -8,10 +9,20 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     submod_attrs={
         "audit": ["LOG_NAME", "current_operator", "read_events", "record_event"],
+        "errors": [
+            "DEBUG_ENV",
+            "KitError",
+            "SetupError",
+            "UsageError",
+            "error_lines",
+            "from_os_error",
+            "report_unexpected",
+            "usage_error",
+        ],
         "dates": ["MONTHS", "WIB", "date_label", "to_wib", "wib_label"],
         "messages": ["current_language", "message"],
         "organisation": ["KELURAHAN", "Unit", "load_units", "unit_names"],
-        "project": ["project_root"],
+        "project": ["APP_NAME", "project_root"],
         "workdays": ["add_working_days", "holidays", "working_days_between"],
     },
 )

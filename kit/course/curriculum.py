@@ -7,10 +7,12 @@ from pathlib import Path
 
 import yaml
 
+from kit.core import SetupError
+
 __all__ = ["Module", "CurriculumError", "load_modules"]
 
 
-class CurriculumError(ValueError):
+class CurriculumError(SetupError, ValueError):
     """A module declaration is missing or invalid."""
 
 

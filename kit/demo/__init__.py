@@ -13,10 +13,13 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "simulate_manual_grading",
             "write_submission",
         ],
+        "run": ["demo_assignments", "demo_viewer", "run_demo"],
         "workspace": [
             "DEFAULT_DEMO_ASSIGNMENTS",
             "DEMO_ASSIGNMENT",
+            "DemoError",
             "build_demo",
+            "check_demo_request",
             "build_learner_lessons",
             "demo_banks",
             "write_workspace_config",

@@ -23,14 +23,16 @@ from kit.competency import (
     load_rules,
     record_confirmation,
 )
-from kit.core import message, project_root
+from kit.core import KitError, message, project_root
 from kit.course import Course
 from kit.datasets import load
 from kit.demo.cohort import AnswerBank, load_answer_bank, simulate_cohort, simulate_manual_grading
 from kit.people import import_roster, read_roster, write_course_roles
 
 __all__ = [
+    "DemoError",
     "build_demo",
+    "check_demo_request",
     "demo_banks",
     "DEMO_ASSIGNMENT",
     "DEFAULT_DEMO_ASSIGNMENTS",
@@ -45,6 +47,10 @@ DEFAULT_DEMO_ASSIGNMENTS = (DEMO_ASSIGNMENT, "tugas08_aksi_perubahan")
 DEMO_INSTRUCTORS = ("dosen.usu",)
 DEMO_HR = ("bkpsdm.medan",)
 Plans = Mapping[str, Mapping[str, Mapping[str, str]]]  # assignment -> learner -> answers
+
+
+class DemoError(KitError, ValueError):
+    """A demo that cannot be built as asked (unknown assignment, impossible cohort size)."""
 
 
 def write_workspace_config(workspace: Path, course_root: Path, project: Path) -> str:
@@ -88,6 +94,24 @@ def demo_banks(project: Path | None = None) -> dict[str, AnswerBank]:
     return banks
 
 
+def check_demo_request(learners: int, assignments: Sequence[str] | None, project: Path) -> None:
+    """Refuse, before anything is built or deleted, a cohort size or assignment the demo lacks."""
+    available = len(load("peserta_demo"))
+    if not 1 <= learners <= available:
+        raise DemoError(
+            message("demo.bad_learners", count=learners, available=available),
+            hint=message("demo.bad_learners_hint", available=available),
+        )
+    if assignments is not None:
+        banks = demo_banks(project)
+        unknown = sorted(set(assignments) - set(banks))
+        if unknown:
+            raise DemoError(
+                message("demo.unknown_assignment", names=", ".join(unknown)),
+                hint=message("demo.unknown_assignment_hint", names=", ".join(sorted(banks))),
+            )
+
+
 def build_demo(
     workspace: Path,
     learners: int = 30,
@@ -102,6 +126,7 @@ def build_demo(
     cohort to those assignments (default: every assignment with an answer bank).
     """
     project = project_root()
+    check_demo_request(learners, assignments, project)
     workspace = Path(workspace).resolve()
     course_root = workspace / "course"
     if course_root.exists():
@@ -112,9 +137,6 @@ def build_demo(
     write_workspace_config(workspace, course_root, project)
     banks = demo_banks(project)
     if assignments is not None:
-        unknown = sorted(set(assignments) - set(banks))
-        if unknown:
-            raise ValueError(f"no answer bank for assignment(s): {', '.join(unknown)}")
         banks = {name: banks[name] for name in assignments}
     students = load("peserta_demo").head(learners)["username"].tolist()
     chosen: dict[str, dict[str, dict[str, str]]] = {}
