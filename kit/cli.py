@@ -110,6 +110,8 @@ def _print_json(data: object) -> None:
 
 
 # --- sub-commands -------------------------------------------------------------------------
+# Each checks the course before importing the heavy parts of the library (nbformat alone takes
+# seconds to import here), so that a wrong folder is said at once.
 
 
 def cmd_course_show(args: argparse.Namespace) -> int:
@@ -140,27 +142,28 @@ def cmd_course_forget(args: argparse.Namespace) -> int:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
+    course = open_course(args.course, write=True)
     from kit.people import import_roster
 
-    course = open_course(args.course)
     added = import_roster(course.root, Path(args.file))
     print(message("roster.imported", count=len(added), path=course.roster_path))
     return 0
 
 
 def cmd_roster_move(args: argparse.Namespace) -> int:
+    course = open_course(args.course, write=True)
     from kit.people import move_learner
 
-    moved = move_learner(open_course(args.course).root, args.username, args.unit, args.since)
+    moved = move_learner(course.root, args.username, args.unit, args.since)
     print(message("roster.moved", username=moved.username, unit=moved.unit, since=args.since))
     return 0
 
 
 def cmd_jp_import(args: argparse.Namespace) -> int:
+    course = open_course(args.course, write=True)
     from kit.competency import import_external
     from kit.people import read_roster
 
-    course = open_course(args.course)
     users = [e.username for e in read_roster(course.roster_path)]
     added = import_external(course.root, Path(args.file), users)
     print(message("jp.imported", count=len(added), path=course.root / "jp_external.csv"))
@@ -168,11 +171,12 @@ def cmd_jp_import(args: argparse.Namespace) -> int:
 
 
 def cmd_implementation(args: argparse.Namespace) -> int:
+    course = open_course(args.course, write=True)
     from kit.competency import confirm_implementation
 
     status = "confirmed" if args.implementation_command == "confirm" else "revoked"
     entry = confirm_implementation(
-        open_course(args.course).root,
+        course.root,
         args.username,
         args.by,
         status=status,
@@ -193,9 +197,10 @@ def cmd_implementation(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    course = open_course(args.course, gradebook=True)
     from kit.competency import load_summary, summary_json, unit_table
 
-    summary = load_summary(open_course(args.course, gradebook=True))
+    summary = load_summary(course)
     if args.json:
         _print_json(summary_json(summary))
     else:
@@ -204,9 +209,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_rewards(args: argparse.Namespace) -> int:
+    course = open_course(args.course, gradebook=True)
     from kit.reports import build_report, standing_json, standing_text
 
-    course = open_course(args.course, gradebook=True)
     report = build_report(course, rules=_rules(args), year=args.year)
     if args.json:
         _print_json(standing_json(report))
@@ -216,10 +221,10 @@ def cmd_rewards(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    course = open_course(args.course, gradebook=True, write=True)
     from kit.people import export_key
     from kit.reports import BadgeIssuer, build_report, export_report
 
-    course = open_course(args.course, gradebook=True)
     # The key first: a refused pseudonym export costs no report.
     key = export_key(args.identity, Path(args.key_file) if args.key_file else None)
     report = build_report(course, rules=_rules(args), year=args.year)
@@ -238,10 +243,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    course = open_course(args.course, write=True)
     from kit.grading import ProgressBar, grade_assignment, run_to_json, summary_table
 
     run = grade_assignment(
-        open_course(args.course).root,
+        course.root,
         args.assignment,
         jobs=args.jobs,
         students=args.student or (),
@@ -472,7 +478,10 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get(DEBUG_ENV):
             raise
         log = report_unexpected(error)
-        print(message("cli.defect", kind=type(error).__name__, log=log), file=sys.stderr)
+        if log is None:
+            print(message("cli.defect_unlogged", kind=type(error).__name__), file=sys.stderr)
+        else:
+            print(message("cli.defect", kind=type(error).__name__, log=log), file=sys.stderr)
         return DEFECT
 
 

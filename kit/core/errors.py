@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import tempfile
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
@@ -133,12 +134,18 @@ def usage_error(text: str, prog: str) -> UsageError:
     return UsageError(what, hint=message("usage.hint", prog=prog))
 
 
-def report_unexpected(error: BaseException, log_dir: Path | None = None) -> Path:
-    """Write ``error``'s traceback to a new file in ``log_dir`` (the user's log folder, e.g.
-    ``~/.local/state/marelan-kit/log``) and return its path."""
-    log_dir = log_dir or platformdirs.user_log_path(APP_NAME)
-    log_dir.mkdir(parents=True, exist_ok=True)
+def report_unexpected(error: BaseException, log_dir: Path | None = None) -> Path | None:
+    """Write ``error``'s traceback to a new file and return its path: in ``log_dir`` (the user's
+    log folder, e.g. ``~/.local/state/marelan-kit/log``), else the temporary folder; None when
+    neither can be written."""
+    text = "".join(traceback.format_exception(error))
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = log_dir / f"kit-{stamp}-{os.getpid()}.log"
-    path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-    return path
+    for folder in (log_dir or platformdirs.user_log_path(APP_NAME), Path(tempfile.gettempdir())):
+        path = folder / f"kit-{stamp}-{os.getpid()}.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError:  # a home folder one may not write to: try the next place
+            continue
+        return path
+    return None

@@ -136,9 +136,12 @@ def _check_gradebook(path: Path) -> None:
         )
 
 
-def open_course(explicit: str | Path | None = None, *, gradebook: bool = False) -> Course:
-    """The chosen course, checked: its folder exists (and, with ``gradebook``, holds a readable
-    nbgrader gradebook); otherwise a ``SetupError`` saying which folder and what to do."""
+def open_course(
+    explicit: str | Path | None = None, *, gradebook: bool = False, write: bool = False
+) -> Course:
+    """The chosen course, checked: its folder exists, may be written to (``write``: the command
+    records something there, if only in the audit log) and holds a readable nbgrader gradebook
+    (``gradebook``); otherwise a ``SetupError`` saying which folder and what to do."""
     choice = choose_course(explicit)
     root = choice.root
     hint = message(f"course.missing_hint.{choice.source}", env=COURSE_ENV)
@@ -149,6 +152,10 @@ def open_course(explicit: str | Path | None = None, *, gradebook: bool = False) 
     if not os.access(root, os.R_OK | os.X_OK):
         raise SetupError(
             message("error.permission", path=root), hint=message("error.permission_hint")
+        )
+    if write and not os.access(root, os.W_OK):
+        raise SetupError(
+            message("course.read_only", path=root), hint=message("error.permission_hint")
         )
     if gradebook:
         _check_gradebook(choice.course.gradebook_path)

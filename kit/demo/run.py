@@ -11,30 +11,18 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kit.apps import ensure_port_free, serve_demo
-from kit.competency import load_summary, unit_table
+from kit.apps import ensure_port_free
 from kit.core import KitError, message, project_root
 from kit.course import Course, choose_course
-from kit.demo.workspace import DEFAULT_DEMO_ASSIGNMENTS, DemoError, build_demo, check_demo_request
-from kit.people import read_roster
+from kit.demo.request import DEFAULT_DEMO_ASSIGNMENTS, DemoError, check_demo_request
 
-__all__ = ["demo_assignments", "demo_viewer", "run_demo"]
-
-EVERY_ASSIGNMENT = "all"
-
-
-def demo_assignments(text: str | None) -> tuple[str, ...] | None:
-    """The assignments the demo simulates and grades: ``None`` for every one with an answer
-    bank (``all``), the default pair when ``text`` is empty, else the comma-separated names."""
-    if text is None or not text.strip():
-        return tuple(DEFAULT_DEMO_ASSIGNMENTS)
-    if text.strip() == EVERY_ASSIGNMENT:
-        return None
-    return tuple(name.strip() for name in text.split(",") if name.strip())
+__all__ = ["demo_viewer", "run_demo"]
 
 
 def demo_viewer(course: Course) -> str | None:
     """Who the demo's pages are opened as: ``KIT_VIEWER``, else the camat of the roster."""
+    from kit.people import read_roster
+
     chosen = os.environ.get("KIT_VIEWER")
     if chosen:
         return chosen
@@ -70,10 +58,16 @@ def run_demo(
 ) -> int:
     """Build the demo in ``workspace`` (or ``reuse`` the one built there), print the summary per
     unit, then, with ``serve``, serve the pages and JupyterLab until stopped. Returns the exit
-    code."""
+    code.
+
+    The checks come first and import little: a refused request or a busy port is said in a
+    second or two, before the minutes of building.
+    """
     workspace = Path(workspace).resolve()
     project = project_root()
     course = Course(workspace / "course")
+    if serve:
+        _check_ports(voila_port, lab_port)
     if reuse:
         if not course.gradebook_path.exists():
             raise DemoError(
@@ -82,8 +76,10 @@ def run_demo(
             )
     else:
         check_demo_request(learners, assignments, project)
-    if serve:
-        _check_ports(voila_port, lab_port)
+
+    from kit.apps import serve_demo
+    from kit.competency import load_summary, unit_table
+    from kit.demo.workspace import build_demo
 
     if not reuse:
         report(message("demo.building", path=workspace))

@@ -23,16 +23,15 @@ from kit.competency import (
     load_rules,
     record_confirmation,
 )
-from kit.core import KitError, message, project_root
+from kit.core import message, project_root
 from kit.course import Course
 from kit.datasets import load
 from kit.demo.cohort import AnswerBank, load_answer_bank, simulate_cohort, simulate_manual_grading
+from kit.demo.request import DEFAULT_DEMO_ASSIGNMENTS, DEMO_ASSIGNMENT, check_demo_request
 from kit.people import import_roster, read_roster, write_course_roles
 
 __all__ = [
-    "DemoError",
     "build_demo",
-    "check_demo_request",
     "demo_banks",
     "DEMO_ASSIGNMENT",
     "DEFAULT_DEMO_ASSIGNMENTS",
@@ -40,17 +39,9 @@ __all__ = [
     "build_learner_lessons",
 ]
 
-DEMO_ASSIGNMENT = "tugas03_pengaduan"
-# What `kit demo` grades by default: the complaints module and the innovation project (which
-# feeds the rewards). Grading all eight modules for 30 learners takes about 10 minutes here.
-DEFAULT_DEMO_ASSIGNMENTS = (DEMO_ASSIGNMENT, "tugas08_aksi_perubahan")
 DEMO_INSTRUCTORS = ("dosen.usu",)
 DEMO_HR = ("bkpsdm.medan",)
 Plans = Mapping[str, Mapping[str, Mapping[str, str]]]  # assignment -> learner -> answers
-
-
-class DemoError(KitError, ValueError):
-    """A demo that cannot be built as asked (unknown assignment, impossible cohort size)."""
 
 
 def write_workspace_config(workspace: Path, course_root: Path, project: Path) -> str:
@@ -92,24 +83,6 @@ def demo_banks(project: Path | None = None) -> dict[str, AnswerBank]:
         if (project / "assessments" / "source" / bank.assignment).is_dir():
             banks[bank.assignment] = bank
     return banks
-
-
-def check_demo_request(learners: int, assignments: Sequence[str] | None, project: Path) -> None:
-    """Refuse, before anything is built or deleted, a cohort size or assignment the demo lacks."""
-    available = len(load("peserta_demo"))
-    if not 1 <= learners <= available:
-        raise DemoError(
-            message("demo.bad_learners", count=learners, available=available),
-            hint=message("demo.bad_learners_hint", available=available),
-        )
-    if assignments is not None:
-        banks = demo_banks(project)
-        unknown = sorted(set(assignments) - set(banks))
-        if unknown:
-            raise DemoError(
-                message("demo.unknown_assignment", names=", ".join(unknown)),
-                hint=message("demo.unknown_assignment_hint", names=", ".join(sorted(banks))),
-            )
 
 
 def build_demo(
