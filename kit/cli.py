@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,8 +76,26 @@ def _expected(error: BaseException) -> KitError | None:
     return None
 
 
+class KitHelpFormatter(argparse.HelpFormatter):
+    """Wraps help at spaces only: a folder path such as ``/srv/kursus-2026`` stays whole."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(
+            " ".join(text.split()), width, break_on_hyphens=False, break_long_words=False
+        )
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
+
+
 class KitArgumentParser(argparse.ArgumentParser):
     """argparse whose complaints are ``UsageError``s, said like every other error."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", KitHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help=message("cli.help"))
 
     def error(self, message_text: str):  # type: ignore[override]
         raise usage_error(message_text, self.prog)

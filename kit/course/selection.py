@@ -81,8 +81,8 @@ def _read_settings() -> dict:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError):
-        raw = None
-    if raw is None:
+        raw = ["unreadable"]  # said below, as for any other shape than a mapping
+    if raw is None:  # an empty file
         raw = {}
     if not isinstance(raw, dict) or not isinstance(raw.get("course", ""), str):
         raise SetupError(
