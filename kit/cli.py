@@ -15,14 +15,12 @@ import json
 import os
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 from kit.core import (
     DEBUG_ENV,
-    KitError,
+    as_expected,
     error_lines,
-    from_os_error,
     message,
     project_root,
     report_unexpected,
@@ -49,31 +47,6 @@ WRAPPED: dict[tuple[str, str], tuple[str, int]] = {
     ("kit.competency.framework", "TagError"): ("error.hint.tags", 2),
     ("kit.grading.engine", "GradingError"): ("error.hint.grading", 2),
 }
-# File-system errors about a path the user named or owns: expected, said with the path.
-PATH_ERRORS = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
-
-
-def _wrapped_classes() -> Iterator[tuple[type[BaseException], tuple[str, int]]]:
-    for (module, name), how in WRAPPED.items():
-        if module in sys.modules:
-            yield getattr(sys.modules[module], name), how
-
-
-def _expected(error: BaseException) -> KitError | None:
-    """``error`` as a ``KitError`` when a user can fix it, else None (a defect)."""
-    if isinstance(error, KitError):
-        return error
-    for kind, (hint_key, exit_code) in _wrapped_classes():
-        if isinstance(error, kind):
-            summary = getattr(error, "summary", None)
-            problems = getattr(error, "problems", ()) if summary else ()
-            hint = message("error.hint.rows" if problems else hint_key)
-            wrapped = KitError(summary or str(error), hint, details=problems)
-            wrapped.exit_code = exit_code
-            return wrapped
-    if isinstance(error, PATH_ERRORS):
-        return from_os_error(error)
-    return None
 
 
 class KitHelpFormatter(argparse.HelpFormatter):
@@ -489,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message("cli.interrupted"), file=sys.stderr)
         return INTERRUPTED
     except Exception as error:  # the one place an error becomes what the user reads
-        expected = _expected(error)
+        expected = as_expected(error, WRAPPED)
         if expected is not None:
             for line in error_lines(expected):
                 print(line, file=sys.stderr)

@@ -258,3 +258,21 @@ def test_permission_denied_on_the_course_folder_is_an_expected_error(tmp_path):
         import shutil
 
         shutil.rmtree(shared)
+
+
+def test_domain_errors_are_wrapped_once_at_the_boundary():
+    from kit.core import KitError, as_expected
+    from kit.people import AccessError, RosterError, RowProblem
+
+    bad_file = as_expected(
+        RosterError("Impor dibatalkan", [RowProblem(2, "NIP salah")]), cli.WRAPPED
+    )
+    assert isinstance(bad_file, KitError) and bad_file.exit_code == 1
+    assert bad_file.details == ("Baris 2: NIP salah",) and "baris" in bad_file.hint
+    # A PermissionError of the kit's own (who may see what) is not a file-system error.
+    refused = as_expected(AccessError("bukan atasan"), cli.WRAPPED)
+    assert str(refused) == "bukan atasan" and "roles.yml" in refused.hint
+    missing = as_expected(FileNotFoundError(2, "No such file", "/tmp/tidak/ada.csv"))
+    assert "/tmp/tidak/ada.csv tidak ditemukan" in str(missing)
+    assert as_expected(ValueError("cacat")) is None
+    assert as_expected(KeyError("x"), cli.WRAPPED) is None

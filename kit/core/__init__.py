@@ -12,6 +12,8 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "errors": [
             "DEBUG_ENV",
             "KitError",
+            "PATH_ERRORS",
+            "as_expected",
             "SetupError",
             "UsageError",
             "error_lines",

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 import tempfile
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import platformdirs
@@ -26,6 +27,8 @@ __all__ = [
     "SetupError",
     "UsageError",
     "DEBUG_ENV",
+    "PATH_ERRORS",
+    "as_expected",
     "error_lines",
     "from_os_error",
     "report_unexpected",
@@ -81,6 +84,37 @@ def error_lines(error: KitError) -> list[str]:
     else:
         first = message("error.line", what=what)
     return [first, *(f"  {detail}" for detail in error.details)]
+
+
+# File-system errors about a path the user named or owns: expected, said with the path.
+PATH_ERRORS = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
+
+
+def as_expected(
+    error: BaseException, wrapped: Mapping[tuple[str, str], tuple[str, int]] | None = None
+) -> KitError | None:
+    """``error`` as a ``KitError`` when a user can fix it, else None (a defect).
+
+    ``wrapped`` names domain errors that do not derive from ``KitError`` as ``(module, class)``
+    -> ``(hint key, exit code)``; a class is looked up only in a module already imported (only
+    such a module can have raised it), so this stage imports none of the higher ones. Their
+    ``summary`` and ``problems`` (one per bad row), when they have them, become the line and
+    its details.
+    """
+    if isinstance(error, KitError):
+        return error
+    for (module, name), (hint_key, exit_code) in (wrapped or {}).items():
+        kind = getattr(sys.modules.get(module), name, None)
+        if kind is not None and isinstance(error, kind):
+            summary = getattr(error, "summary", None)
+            problems = getattr(error, "problems", ()) if summary else ()
+            hint = message("error.hint.rows" if problems else hint_key)
+            expected = KitError(summary or str(error), hint, details=problems)
+            expected.exit_code = exit_code
+            return expected
+    if isinstance(error, PATH_ERRORS):
+        return from_os_error(error)
+    return None
 
 
 def from_os_error(error: OSError) -> KitError:
