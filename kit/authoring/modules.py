@@ -39,6 +39,8 @@ _JP_LINE = re.compile(r"Waktu belajar:\**\s*(\d+(?:[.,]\d+)?)\s*JP")
 class AuthoringError(KitError, ValueError):
     """A scaffold request that cannot be carried out, or a module that does not exist."""
 
+    hint_key = "authoring.hint.guide"
+
 
 @dataclass(frozen=True)
 class ModuleNames:

@@ -15,6 +15,8 @@ __all__ = ["Module", "CurriculumError", "load_modules"]
 class CurriculumError(SetupError, ValueError):
     """A module declaration is missing or invalid."""
 
+    hint_key = "curriculum.hint"
+
 
 @dataclass(frozen=True)
 class Module:
