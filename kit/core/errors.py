@@ -97,19 +97,20 @@ def as_expected(
 
     ``wrapped`` names domain errors that do not derive from ``KitError`` as ``(module, class)``
     -> ``(hint key, exit code)``; a class is looked up only in a module already imported (only
-    such a module can have raised it), so this stage imports none of the higher ones. Their
-    ``summary`` and ``problems`` (one per bad row), when they have them, become the line and
-    its details.
+    such a module can have raised it), so this stage imports none of the higher ones. An error
+    with a ``summary`` (a refused file) becomes that line, with the rest of its text (one line
+    per bad row) as details.
     """
     if isinstance(error, KitError):
         return error
     for (module, name), (hint_key, exit_code) in (wrapped or {}).items():
         kind = getattr(sys.modules.get(module), name, None)
         if kind is not None and isinstance(error, kind):
+            # Errors about a file carry a ``summary``; their text adds one line per bad row.
             summary = getattr(error, "summary", None)
-            problems = getattr(error, "problems", ()) if summary else ()
-            hint = message("error.hint.rows" if problems else hint_key)
-            expected = KitError(summary or str(error), hint, details=problems)
+            rows = str(error).splitlines()[1:] if summary else []
+            hint = message("error.hint.rows" if rows else hint_key)
+            expected = KitError(summary or str(error), hint, details=rows)
             expected.exit_code = exit_code
             return expected
     if isinstance(error, PATH_ERRORS):
