@@ -37,6 +37,7 @@ def _is_default(course: Course) -> bool:
 
 
 def _check_ports(voila_port: int, lab_port: int) -> None:
+    # kit.apps.serve.check_ports does the same; it is not on the kit.apps front door yet.
     if voila_port == lab_port:
         raise DemoError(
             message("serve.same_port", port=voila_port), hint=message("serve.same_port_hint")
