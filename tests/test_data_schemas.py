@@ -461,9 +461,12 @@ def test_kit_rewards_with_bad_rules_prints_one_indonesian_line(tmp_path):
     )
     assert result.returncode == 2
     assert result.stdout == ""
+    # One line: what is wrong (file, key, line, problem), then what to do.
     assert result.stderr.splitlines() == [
-        f"Berkas {path} tidak sah: components[2].weight (baris {_line_of(path, 'dua puluh')}): "
-        "harus berupa angka, bukan teks 'dua puluh'"
+        f"Kesalahan: Berkas {path} tidak sah: components[2].weight "
+        f"(baris {_line_of(path, 'dua puluh')}): harus berupa angka, bukan teks 'dua puluh'. "
+        "Coba: perbaiki berkas aturan itu, atau jalankan tanpa --rules untuk memakai aturan "
+        "bawaan kit."
     ]
 
 

@@ -119,8 +119,8 @@ def test_busy_port_fails_loudly():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(serve.PortInUseError, match=f"Port {port} .* sudah dipakai"):
-            serve.ensure_port_free(port)
+        with pytest.raises(serve.PortInUseError, match=f"port {port} untuk Voila .* sudah dipakai"):
+            serve.ensure_port_free(port, service="Voila", option="--voila-port")
     serve.ensure_port_free(port)  # closed again: free
 
 

@@ -44,6 +44,7 @@ from kit.course import Course, CurriculumError
 from kit.people import (
     REQUIRED_COLUMNS,
     AccessError,
+    AccessFileError,
     RosterError,
     Viewer,
     current_viewer_name,
@@ -203,6 +204,9 @@ def page_viewer(course: Course, name: str | None, allowed_roles: frozenset[str])
     try:
         _check_roster_columns(course)
         viewer = resolve_viewer(course, name)
+    except AccessFileError as error:
+        # roles.yml (or access.yml) is invalid: it gives nobody a role, so nobody is let in.
+        raise PageProblem("bad_roles", str(error)) from error
     except AccessError as error:
         if not course.roster_path.exists():
             raise PageProblem("no_roster") from error

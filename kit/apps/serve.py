@@ -1,13 +1,17 @@
 """How the kit serves its pages: Voila for managers' dashboards, JupyterLab for everyone else.
 
 Both listen on 127.0.0.1 only, on a fixed port that must be free (no silent move to another
-port), and open no browser. Voila uses the kit's own page template (``kit/apps/voila_templates``),
+port; ``check_ports`` says which is taken before anything is built), and open no browser. They
+never outlive the kit that started them: on Linux each is told by the kernel to stop when the kit
+dies, however it dies (``prctl(PR_SET_PDEATHSIG)``), and its kernels follow their server
+(ipykernel's parent poller). Voila uses the kit's own page template (``kit/apps/voila_templates``),
 which makes no request to any other host, and loads only the JupyterLab extensions that
 widgets need.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import secrets
@@ -18,13 +22,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from kit.core import SetupError, message
 from kit.course import nbgrader_env
 
 __all__ = [
     "PortInUseError",
+    "check_ports",
     "VOILA_EXTENSIONS",
     "VOILA_READY_PATH",
     "ensure_port_free",
@@ -32,6 +38,7 @@ __all__ = [
     "lab_env",
     "serve_demo",
     "stop",
+    "stop_all",
     "voila_command",
     "voila_env",
     "wait_for_http",
@@ -59,23 +66,51 @@ LAB_SETTINGS = {
 }
 
 
-class PortInUseError(RuntimeError):
-    """The fixed port a server must use is taken."""
+class PortInUseError(SetupError, RuntimeError):
+    """The fixed port a server must use is taken (or asked for twice)."""
 
 
-def ensure_port_free(port: int, host: str = HOST) -> None:
-    """Raise ``PortInUseError`` (bilingual message) unless ``host:port`` can be listened on."""
+def _jupyter_answers(port: int, host: str) -> bool:
+    """Whether a Jupyter server (Lab or Voila, e.g. left by an earlier demo) answers there."""
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/api", timeout=1) as response:
+            return b'"version"' in response.read(200)
+    except (OSError, ValueError):
+        return False
+
+
+def ensure_port_free(
+    port: int, host: str = HOST, service: str = "server", option: str = "--port"
+) -> None:
+    """Raise ``PortInUseError`` unless ``host:port`` can be listened on.
+
+    The message names the ``service`` meant for the port and the command-line ``option`` that
+    chooses another one.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         # As the servers themselves do: a port left in TIME_WAIT by a stopped server is free,
         # one another program listens on is not.
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
-        except OSError as error:
-            raise PortInUseError(
-                f"Port {port} di {host} sudah dipakai program lain; hentikan program itu atau "
-                f"pilih port lain. / Port {port} on {host} is already in use ({error.strerror})."
-            ) from None
+            return
+        except OSError:
+            pass
+    key = "serve.port_busy_jupyter" if _jupyter_answers(port, host) else "serve.port_busy"
+    raise PortInUseError(
+        message(key, port=port, host=host, service=service),
+        hint=message("serve.port_busy_hint", port=port, option=option),
+    )
+
+
+def check_ports(voila_port: int, lab_port: int, host: str = HOST) -> None:
+    """Both demo ports usable, said before anything is built: ``PortInUseError`` otherwise."""
+    if voila_port == lab_port:
+        raise PortInUseError(
+            message("serve.same_port", port=voila_port), hint=message("serve.same_port_hint")
+        )
+    ensure_port_free(voila_port, host, "Voila", "--voila-port")
+    ensure_port_free(lab_port, host, "JupyterLab", "--lab-port")
 
 
 def voila_command(notebook: Path, port: int, *, preheat: bool = False, ip: str = HOST) -> list[str]:
@@ -179,21 +214,54 @@ def wait_for_http(url: str, process: subprocess.Popen | None = None, timeout: fl
 
 def stop(process: subprocess.Popen, timeout: float = 15) -> None:
     """Ask a server to shut down (SIGTERM: it stops its kernels), then kill it if it hangs."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_all([process], timeout)
+
+
+def stop_all(processes: Iterable[subprocess.Popen], timeout: float = 15) -> None:
+    """``stop`` several servers at once: all are asked together, so the waits do not add up."""
+    running = [p for p in processes if p.poll() is None]
+    for process in running:
+        process.terminate()
+    deadline = time.monotonic() + timeout
+    for process in running:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# linux/prctl.h
+_PR_SET_PDEATHSIG = 1
+
+
+def _end_with_this_process() -> Callable[[], None] | None:
+    """A ``preexec_fn`` making the child receive SIGTERM when this process dies (Linux).
+
+    However the kit ends (Ctrl-C, SIGTERM, SIGKILL of the kit or of its process group), the
+    kernel then stops the server, which shuts its kernels down. Elsewhere there is no such
+    guarantee and the kit stops its servers itself on the way out.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)  # loaded here: the child only calls into it
+    parent = os.getpid()
+
+    def preexec() -> None:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the kit died between fork and prctl: nobody to serve
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return preexec
 
 
 def _start(
     command: Sequence[str], env: Mapping[str, str], cwd: Path, log: Path
 ) -> subprocess.Popen:
-    # A session of its own: Ctrl-C reaches only the kit, which then stops the server cleanly
-    # (JupyterLab would otherwise stop to ask "Shutdown this Jupyter server (y/[n])?").
+    # A session of its own: Ctrl-C in the terminal reaches only the kit, which then stops the
+    # server cleanly (JupyterLab would otherwise stop to ask "Shutdown this Jupyter server
+    # (y/[n])?"). The session does not let the server outlive the kit: see
+    # _end_with_this_process.
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w", encoding="utf-8") as output:
         return subprocess.Popen(
@@ -204,6 +272,7 @@ def _start(
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_end_with_this_process(),
         )
 
 
@@ -227,12 +296,8 @@ def serve_demo(
     addresses; the end of a log is printed when its server fails.
     """
     workspace, course_dir, apps_dir = (Path(p).resolve() for p in (workspace, course_dir, apps_dir))
-    try:
-        ensure_port_free(voila_port)
-        ensure_port_free(lab_port)
-    except PortInUseError as error:
-        print(error, file=sys.stderr)
-        return 1
+    # Checked again: a port may have been taken while the demo was being built.
+    check_ports(voila_port, lab_port)
 
     # A service manager stops the kit with SIGTERM: shut down the servers as for Ctrl-C.
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -286,8 +351,7 @@ def serve_demo(
         for sig in handlers:
             signal.signal(sig, signal.SIG_IGN)
         try:
-            for process in servers.values():
-                stop(process)
+            stop_all(servers.values())
         finally:
             for sig, handler in handlers.items():
                 signal.signal(sig, handler)

@@ -18,6 +18,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "REQUIRED_HEADINGS",
             "check_module",
             "programme",
+            "programme_text",
             "scaffold_module",
         ],
     },

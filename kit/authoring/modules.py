@@ -19,7 +19,7 @@ import nbformat
 
 from kit.authoring.answer_key import BLANK, KEY, grade_answer_key
 from kit.competency import CompetencyFramework, TagError, cell_competency_map
-from kit.core import message
+from kit.core import KitError, message
 from kit.course import CurriculumError, Module, NbgraderError, load_modules
 from kit.grading import GradingError
 
@@ -29,6 +29,7 @@ __all__ = [
     "scaffold_module",
     "check_module",
     "programme",
+    "programme_text",
     "AuthoringError",
     "REQUIRED_HEADINGS",
 ]
@@ -38,8 +39,10 @@ _FOLDER = re.compile(r"^(\d{2})_([a-z][a-z0-9_]*)$")
 _JP_LINE = re.compile(r"Waktu belajar:\**\s*(\d+(?:[.,]\d+)?)\s*JP")
 
 
-class AuthoringError(ValueError):
-    """A scaffold request that cannot be carried out."""
+class AuthoringError(KitError, ValueError):
+    """A scaffold request that cannot be carried out, or a module that does not exist."""
+
+    hint_key = "authoring.hint.guide"
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,8 @@ class ModuleNames:
         if not match:
             raise AuthoringError(
                 f"nama folder modul '{folder}' tidak sah: gunakan dua angka, garis bawah, lalu "
-                "huruf kecil/angka/garis bawah, misalnya 09_arsip_digital"
+                "huruf kecil/angka/garis bawah, misalnya 09_arsip_digital",
+                hint=message("authoring.hint.name"),
             )
         return cls(folder, match.group(1), match.group(2))
 
@@ -102,10 +106,15 @@ def scaffold_module(project: Path, folder: str, title: str, jp: float) -> list[P
     }  # fmt: skip
     existing = [str(p.relative_to(project)) for p in targets.values() if p.exists()]
     if existing:
-        raise AuthoringError(f"berkas sudah ada, tidak ditimpa: {', '.join(existing)}")
+        raise AuthoringError(
+            f"berkas sudah ada, tidak ditimpa: {', '.join(existing)}",
+            hint=message("authoring.hint.exists"),
+        )
     taken = {m.id for m in load_modules(project / "courses")}
     if names.module_id in taken:
-        raise AuthoringError(f"id modul '{names.module_id}' sudah dipakai")
+        raise AuthoringError(
+            f"id modul '{names.module_id}' sudah dipakai", hint=message("authoring.hint.exists")
+        )
     templates = resources.files("kit").joinpath("templates/module")
     written = []
     for template, target in targets.items():
@@ -137,7 +146,10 @@ def _find_module(project: Path, module: str) -> Module:
     for candidate in load_modules(project / "courses"):
         if module in (candidate.id, candidate.folder.name):
             return candidate
-    raise AuthoringError(f"modul '{module}' tidak ditemukan di {project / 'courses'}")
+    raise AuthoringError(
+        f"modul '{module}' tidak ditemukan di {project / 'courses'}",
+        hint=message("authoring.hint.unknown"),
+    )
 
 
 def check_module(
@@ -148,11 +160,13 @@ def check_module(
     The answer key and the blank release are graded by ``kit grade``'s engine with
     ``isolation`` (None: the course's setting, else the sandbox); a sandbox that cannot be set
     up is a problem, never a silent fallback.
+
+    A module that does not exist is no check at all: ``AuthoringError``.
     """
     report = CheckReport(module)
     try:
         found = _find_module(project, module)
-    except (AuthoringError, CurriculumError) as error:
+    except CurriculumError as error:
         report.problems.append(str(error))
         return report
     report.module = found.id
@@ -252,10 +266,10 @@ def _check_grading(
     try:
         graded = grade_answer_key(project, module.assignment, isolation=isolation)
     except NbgraderError as error:
-        report.problems.append(f"nbgrader generate_assignment gagal: {error}")
+        report.problems.append(f"nbgrader generate_assignment gagal: {_reason(error)}")
         return
     except GradingError as error:
-        report.problems.append(str(error))
+        report.problems.append(f"{error} {error.hint}" if error.hint else str(error))
         return
     run = graded.run
     report.isolation = run.isolation
@@ -306,6 +320,11 @@ def _check_grading(
         report.passed.append("versi kosong (rilis) mendapat 0")
 
 
+def _reason(error: NbgraderError) -> str:
+    """nbgrader's failure with the last lines of its log (where the cause is)."""
+    return " / ".join([str(error), *error.details[-3:]])
+
+
 def programme(project: Path) -> dict:
     """The curriculum: per module its id, title, JP, lessons, assignment and competencies."""
     framework = CompetencyFramework.load()
@@ -328,3 +347,14 @@ def programme(project: Path) -> dict:
         "total_jp": sum(m["jp"] for m in modules),
         "modules": modules,
     }
+
+
+def programme_text(data: dict) -> str:
+    """``programme(...)`` as ``kit curriculum`` prints it: two lines per module, then the total."""
+    lines = []
+    for module in data["modules"]:
+        lines.append(f"{module['id']:<22} {module['jp']:>4g} JP  {module['title']}")
+        competencies = ", ".join(module["competencies"])
+        lines.append(f"{'':<22}         tugas {module['assignment']}: {competencies}")
+    total = message("curriculum.total", jp=f"{data['total_jp']:g}", count=len(data["modules"]))
+    return "\n".join([*lines, total])

@@ -33,6 +33,8 @@ ASN_LEVELS = (1, 2, 3, 4, 5)
 class FrameworkError(DataFileError):
     """The competency framework or DigComp file is not valid (message in the reader's language)."""
 
+    hint_key = "error.hint.framework"
+
 
 @dataclass(frozen=True)
 class DigCompCompetence:

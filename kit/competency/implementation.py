@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.core import message, record_event
-from kit.people import RosterEntry
+from kit.competency.rewards import RewardRules, load_rules
+from kit.core import KitError, message, record_event
+from kit.people import RosterEntry, read_roster
 
 __all__ = [
     "Confirmation",
     "ConfirmationError",
+    "confirm_implementation",
     "record_confirmation",
     "read_confirmations",
     "latest_confirmations",
@@ -30,8 +32,10 @@ LOG_NAME = "implementation_log.csv"
 STATUSES = ("confirmed", "revoked")
 
 
-class ConfirmationError(ValueError):
+class ConfirmationError(KitError, ValueError):
     """A confirmation that may not be recorded (unknown people, not their manager, ...)."""
+
+    hint_key = "impl.hint"
 
 
 @dataclass(frozen=True)
@@ -122,3 +126,29 @@ def record_confirmation(
         people=1,
     )
     return entry
+
+
+def confirm_implementation(
+    course_root: Path,
+    username: str,
+    confirmed_by: str,
+    *,
+    status: str = "confirmed",
+    note: str = "",
+    rules: RewardRules | None = None,
+    actor: str | None = None,
+) -> Confirmation:
+    """``record_confirmation`` against the course's roster, with the confirmers the reward
+    ``rules`` name (the kit's own rules when None)."""
+    rules = rules or load_rules()
+    return record_confirmation(
+        course_root,
+        read_roster(Path(course_root) / "roster.csv"),
+        username,
+        confirmed_by,
+        confirmers=list(rules.confirmers),
+        district_wide=list(rules.district_wide),
+        status=status,
+        note=note,
+        actor=actor,
+    )

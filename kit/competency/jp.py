@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.core import CsvFileError, RowProblem, atomic_write, message, read_csv_rows, record_event
+from kit.core import (
+    CsvFileError,
+    RowProblem,
+    RowsError,
+    atomic_write,
+    message,
+    read_csv_rows,
+    record_event,
+)
 from kit.course import Module
 
 __all__ = [
@@ -50,14 +58,14 @@ class ExternalRecord:
     jenis: str = "lainnya"
 
 
-class JpImportError(ValueError):
+class JpImportError(RowsError, ValueError):
     """The outside-learning file cannot be imported; ``problems`` lists every bad row."""
 
+    hint_key = "error.hint.jp"
+
     def __init__(self, summary: str, problems: Sequence[tuple[int, str]] = ()) -> None:
-        self.summary = summary
-        self.problems = list(problems)
-        lines = [str(RowProblem(line, reason)) for line, reason in self.problems]
-        super().__init__("\n".join([summary, *lines]))
+        # RowProblem is a (line, reason) pair that says itself as "Baris N: …".
+        super().__init__(summary, [RowProblem(line, reason) for line, reason in problems])
 
 
 def _parse_date(text: str) -> dt.date:

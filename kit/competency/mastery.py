@@ -14,6 +14,7 @@ import nbformat
 import pandas as pd
 
 from kit.competency.framework import CompetencyFramework
+from kit.core import SetupError
 
 __all__ = ["TAG_KEY", "TagError", "cell_competency_map", "mastery_by_learner", "mastery_by_unit"]
 
@@ -21,8 +22,10 @@ __all__ = ["TAG_KEY", "TagError", "cell_competency_map", "mastery_by_learner", "
 TAG_KEY = "marelan"
 
 
-class TagError(ValueError):
+class TagError(SetupError, ValueError):
     """A grade cell's competency tags are missing or invalid."""
+
+    hint_key = "error.hint.tags"
 
 
 def cell_competency_map(source_dir: Path, framework: CompetencyFramework) -> pd.DataFrame:

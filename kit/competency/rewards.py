@@ -35,6 +35,8 @@ CONDITION_KINDS = ("implementation_confirmed", "jp_min", "component_min")
 class RuleError(DataFileError):
     """The reward rules file is not valid (message in the reader's language)."""
 
+    hint_key = "error.hint.rules"
+
 
 @dataclass(frozen=True)
 class Component:

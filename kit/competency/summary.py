@@ -12,7 +12,7 @@ import pandas as pd
 from kit.competency.framework import CompetencyFramework
 from kit.competency.mastery import cell_competency_map, mastery_by_learner, mastery_by_unit
 from kit.core import unit_names
-from kit.course import Course
+from kit.course import COURSE_ENV, Course, choose_course
 from kit.grading import read_grades
 from kit.people import mask_nip, read_roster
 
@@ -20,6 +20,7 @@ __all__ = [
     "CourseSummary",
     "load_summary",
     "course_from_env",
+    "summary_json",
     "person_table",
     "unit_table",
     "restrict_summary",
@@ -42,9 +43,11 @@ class CourseSummary:
 
 
 def course_from_env(default: Path | None = None) -> Course:
-    """The course a dashboard shows: ``KIT_COURSE_DIR``, else ``default``, else ``assessments``."""
-    root = os.environ.get("KIT_COURSE_DIR") or default or Path("assessments")
-    return Course(Path(root).resolve())
+    """The course a dashboard shows: ``KIT_COURSE_DIR``, else ``default``, else the kit's
+    default course (``kit.course.choose_course``), so pages and ``kit`` commands agree."""
+    if default is not None and not os.environ.get(COURSE_ENV):
+        return Course(Path(default).resolve())
+    return choose_course().course
 
 
 def load_summary(course: Course, framework: CompetencyFramework | None = None) -> CourseSummary:
@@ -77,6 +80,21 @@ def load_summary(course: Course, framework: CompetencyFramework | None = None) -
         .rename(columns={"student_id": "username"})
     )
     return CourseSummary(framework, learners, grades, cell_map, per_learner, per_unit, scores)
+
+
+def summary_json(summary: CourseSummary) -> dict:
+    """The summary as ``kit summary --json`` prints it: versions, per learner, per unit
+    (missing mastery as null)."""
+
+    def records(frame: pd.DataFrame) -> list[dict]:
+        return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+    return {
+        "framework_version": summary.framework.version,
+        "generated_at": summary.generated_at.isoformat(),
+        "per_learner": records(summary.per_learner),
+        "per_unit": records(summary.per_unit),
+    }
 
 
 def restrict_summary(summary: CourseSummary, units: set[str] | frozenset[str]) -> CourseSummary:

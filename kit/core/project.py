@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["project_root"]
+__all__ = ["APP_NAME", "project_root"]
+
+# The kit's name in the user's configuration and log folders (platformdirs).
+APP_NAME = "marelan-kit"
 
 
 def project_root() -> Path:

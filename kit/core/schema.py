@@ -26,6 +26,7 @@ from typing import Any
 import fastjsonschema
 import yaml
 
+from kit.core.errors import SetupError
 from kit.core.messages import message
 
 __all__ = [
@@ -75,12 +76,14 @@ class Problem:
         return f"{self.where} ({line}): {self.text}" if line else f"{self.where}: {self.text}"
 
 
-class DataFileError(ValueError):
+class DataFileError(SetupError, ValueError):
     """A data file is unreadable or invalid; the message lists every problem found.
 
     ``DataFileError(source, problems)`` words the message itself; ``DataFileError(text)`` keeps
     a message already worded (for errors about data that came from no single file).
     """
+
+    hint_key = "error.hint.data"
 
     def __init__(self, source: str | Path, problems: Iterable[Problem] | None = None):
         if problems is None:
@@ -91,7 +94,9 @@ class DataFileError(ValueError):
             self.source = str(source)
             self.problems = tuple(problems)
             text = _render(self.source, self.problems)
-        super().__init__(text)
+        head, *rest = text.splitlines() or [""]
+        # One line says which file and what, the problems follow as details.
+        super().__init__(head, details=[line for line in rest if line.strip()])
         self.message = text
 
     def __str__(self) -> str:

@@ -17,6 +17,8 @@ __all__ = ["Module", "CurriculumError", "load_modules"]
 class CurriculumError(DataFileError):
     """A module declaration is missing or invalid (message in the reader's language)."""
 
+    hint_key = "curriculum.hint"
+
 
 @dataclass(frozen=True)
 class Module:

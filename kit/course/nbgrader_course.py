@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit.core import SetupError, message
+
 __all__ = ["Course", "NbgraderError", "nbgrader_env", "put_scripts_on_path"]
 
 
-class NbgraderError(RuntimeError):
-    """An nbgrader command failed; the message carries the end of its log."""
+class NbgraderError(SetupError, RuntimeError):
+    """An nbgrader command failed; ``details`` carry the end of its log."""
 
 
 def nbgrader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -91,9 +93,16 @@ class Course:
         )
         output = result.stdout + result.stderr
         if result.returncode != 0:
-            tail = "\n".join(output.strip().splitlines()[-25:])
+            tail = [line for line in output.strip().splitlines() if line.strip()][-8:]
             raise NbgraderError(
-                f"`nbgrader {' '.join(args)}` failed ({result.returncode}):\n{tail}"
+                message(
+                    "nbgrader.failed",
+                    command=" ".join(args),
+                    code=result.returncode,
+                    folder=self.root,
+                ),
+                hint=message("nbgrader.failed_hint", folder=self.root),
+                details=tail,
             )
         return output
 

@@ -13,9 +13,16 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "simulate_manual_grading",
             "write_submission",
         ],
-        "workspace": [
+        "request": [
             "DEFAULT_DEMO_ASSIGNMENTS",
             "DEMO_ASSIGNMENT",
+            "DemoError",
+            "available_demo_assignments",
+            "check_demo_request",
+            "demo_assignments",
+        ],
+        "run": ["demo_viewer", "run_demo"],
+        "workspace": [
             "build_demo",
             "build_learner_lessons",
             "demo_banks",

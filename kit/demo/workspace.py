@@ -27,6 +27,7 @@ from kit.core import message, project_root
 from kit.course import Course
 from kit.datasets import load
 from kit.demo.cohort import AnswerBank, load_answer_bank, simulate_cohort, simulate_manual_grading
+from kit.demo.request import DEFAULT_DEMO_ASSIGNMENTS, DEMO_ASSIGNMENT, check_demo_request
 from kit.people import import_roster, read_roster, write_course_roles
 
 __all__ = [
@@ -38,10 +39,6 @@ __all__ = [
     "build_learner_lessons",
 ]
 
-DEMO_ASSIGNMENT = "tugas03_pengaduan"
-# What `kit demo` grades by default: the complaints module and the innovation project (which
-# feeds the rewards). Grading all eight modules for 30 learners takes about 10 minutes here.
-DEFAULT_DEMO_ASSIGNMENTS = (DEMO_ASSIGNMENT, "tugas08_aksi_perubahan")
 DEMO_INSTRUCTORS = ("dosen.usu",)
 DEMO_HR = ("bkpsdm.medan",)
 Plans = Mapping[str, Mapping[str, Mapping[str, str]]]  # assignment -> learner -> answers
@@ -105,6 +102,7 @@ def build_demo(
     a sandbox that cannot be set up stops the demo with ``GradingError``.
     """
     project = project_root()
+    check_demo_request(learners, assignments, project)
     workspace = Path(workspace).resolve()
     course_root = workspace / "course"
     if course_root.exists():
@@ -115,9 +113,6 @@ def build_demo(
     write_workspace_config(workspace, course_root, project)
     banks = demo_banks(project)
     if assignments is not None:
-        unknown = sorted(set(assignments) - set(banks))
-        if unknown:
-            raise ValueError(f"no answer bank for assignment(s): {', '.join(unknown)}")
         banks = {name: banks[name] for name in assignments}
     students = load("peserta_demo").head(learners)["username"].tolist()
     chosen: dict[str, dict[str, dict[str, str]]] = {}

@@ -92,7 +92,9 @@ def grade_assignment(
     warnings.filterwarnings("ignore", message=".*not in session.*")
     root = Path(course_root).resolve()
     if not root.is_dir():
-        raise GradingError(message("grading.error.no_course", path=root))
+        raise GradingError(
+            message("grading.error.no_course", path=root), message("grading.hint.no_course")
+        )
     config, coursedir = steps.load_course_config(root)
     coursedir.assignment_id = assignment
     try:

@@ -38,8 +38,10 @@ SOURCES = ("default", "option", "course_config")
 class IsolationUnavailable(GradingError):
     """The isolation asked for cannot be set up here; ``missing`` lists why (Indonesian)."""
 
-    def __init__(self, text: str, mode: str, source: str, missing: tuple[str, ...]) -> None:
-        super().__init__(text)
+    def __init__(
+        self, text: str, mode: str, source: str, missing: tuple[str, ...], hint: str
+    ) -> None:
+        super().__init__(text, hint)
         self.mode = mode
         self.source = source
         self.missing = missing
@@ -62,7 +64,10 @@ def normalise_isolation(value: object, where: str = "--isolation") -> str:
     """``"sandbox"`` or ``"limits_only"`` from what a user typed (``limits-only`` too)."""
     text = str(value).strip().lower().replace("-", "_")
     if text not in ISOLATION_MODES:
-        raise GradingError(message("grading.error.bad_isolation", value=value, where=where))
+        raise GradingError(
+            message("grading.error.bad_isolation", value=value, where=where),
+            message("grading.hint.bad_isolation"),
+        )
     return text
 
 
@@ -103,7 +108,9 @@ def _sandbox(source: str) -> Isolation:
         if not missing:
             return Isolation(SANDBOX, source, capabilities.notes)
     text = message("grading.error.sandbox_unavailable", missing="; ".join(missing))
-    raise IsolationUnavailable(text, SANDBOX, source, missing)
+    raise IsolationUnavailable(
+        text, SANDBOX, source, missing, message("grading.hint.sandbox_unavailable")
+    )
 
 
 def _limits_only(source: str) -> Isolation:
@@ -111,7 +118,9 @@ def _limits_only(source: str) -> Isolation:
         # Without prlimit the kernel would run with no limit at all: refuse that too.
         missing = (message("grading.isolation.missing.prlimit", lang="id"),)
         text = message("grading.error.limits_unavailable", missing=missing[0])
-        raise IsolationUnavailable(text, LIMITS_ONLY, source, missing)
+        raise IsolationUnavailable(
+            text, LIMITS_ONLY, source, missing, message("grading.hint.limits_unavailable")
+        )
     chosen = "chosen_config" if source == "course_config" else "chosen_option"
     notes = (
         message(f"grading.isolation.note.{chosen}", lang="id", section=CONFIG_SECTION),

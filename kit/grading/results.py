@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from kit.core import SetupError
+
 __all__ = ["ISOLATION_MODES", "STATUSES", "GradingError", "GradingRun", "SubmissionResult"]
 
 STATUSES = ("graded", "not_gradable", "timed_out", "error")
@@ -12,7 +14,7 @@ STATUSES = ("graded", "not_gradable", "timed_out", "error")
 ISOLATION_MODES = ("sandbox", "limits_only")
 
 
-class GradingError(RuntimeError):
+class GradingError(SetupError, RuntimeError):
     """The run cannot start (no course, unknown assignment, no sandbox...); Indonesian message.
 
     Nothing has been graded and no stored grade has changed when it is raised.

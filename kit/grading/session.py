@@ -63,14 +63,18 @@ class GradebookSession:
                 else None
             )
             if db_path is None or not db_path.is_file():
-                raise GradingError(message("grading.error.no_gradebook", path=self.root))
+                raise GradingError(
+                    message("grading.error.no_gradebook", path=self.root),
+                    message("grading.hint.no_gradebook"),
+                )
             self.backup = backup_gradebook(self.root, db_path)
             self.gradebook = steps.open_gradebook(self.db_url, self.coursedir.course_id)
             try:
                 assignment = self.gradebook.find_assignment(self.assignment)
             except MissingEntry:
                 raise GradingError(
-                    message("grading.error.unknown_assignment", assignment=self.assignment)
+                    message("grading.error.unknown_assignment", assignment=self.assignment),
+                    message("grading.hint.unknown_assignment", assignment=self.assignment),
                 ) from None
             for notebook in assignment.notebooks:
                 self.specs[notebook.name] = NotebookSpec.from_gradebook(
@@ -79,7 +83,8 @@ class GradebookSession:
             self.gradebook.db.commit()
         if not self.specs:
             raise GradingError(
-                message("grading.error.unknown_assignment", assignment=self.assignment)
+                message("grading.error.unknown_assignment", assignment=self.assignment),
+                message("grading.hint.unknown_assignment", assignment=self.assignment),
             )
         found = self.folders.students()
         missing = [s for s in only if s not in found]
@@ -89,7 +94,8 @@ class GradebookSession:
                     "grading.error.no_submission",
                     students=", ".join(missing),
                     assignment=self.assignment,
-                )
+                ),
+                message("grading.hint.no_submission"),
             )
         return list(only) or found
 

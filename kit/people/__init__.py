@@ -25,6 +25,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "PseudonymKeyError",
             "Redactor",
             "create_pseudonym_key",
+            "export_key",
             "identify",
             "identity_columns",
             "load_pseudonym_key",

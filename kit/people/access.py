@@ -18,6 +18,7 @@ import yaml
 
 from kit.core import (
     DataFileError,
+    KitError,
     load_units,
     message,
     read_data_file,
@@ -42,8 +43,10 @@ __all__ = [
 ]
 
 
-class AccessError(PermissionError):
+class AccessError(KitError, PermissionError):
     """The viewer is unknown or may not see what was asked for (message in Indonesian)."""
+
+    hint_key = "error.hint.access"
 
 
 class AccessFileError(DataFileError, AccessError):

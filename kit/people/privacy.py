@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.core import project_root
+from kit.core import KitError, project_root
 from kit.people.nip import format_nip, mask_nip
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "KEY_ENV",
     "MIN_KEY_BYTES",
     "create_pseudonym_key",
+    "export_key",
     "identity_columns",
     "identify",
     "load_pseudonym_key",
@@ -42,8 +43,10 @@ PSEUDONYM_PREFIX = "ASN-"
 PSEUDONYM_CHARS = 12  # 60 bits: no collision to fear in a kecamatan, short enough to read aloud
 
 
-class PseudonymKeyError(ValueError):
+class PseudonymKeyError(KitError, ValueError):
     """The pseudonym key is missing, too short, or kept somewhere it could leak."""
+
+    hint_key = "privacy.key_hint"
 
 
 class IdentityMode(enum.StrEnum):
@@ -120,6 +123,14 @@ def load_pseudonym_key(path: Path | None = None) -> bytes:
     if len(key) < MIN_KEY_BYTES:
         raise PseudonymKeyError(_short_key_message(len(key)))
     return key
+
+
+def export_key(mode: IdentityMode | str, path: Path | None = None) -> bytes | None:
+    """The key an export needs: always for pseudonyms, else only when a key file is named
+    (certificates then get verification codes HR can recompute)."""
+    if IdentityMode(mode) is IdentityMode.pseudonym or path is not None:
+        return load_pseudonym_key(path)
+    return None
 
 
 def create_pseudonym_key(path: Path) -> Path:

@@ -20,6 +20,7 @@ import pandas as pd
 from kit.core import (
     CsvFileError,
     RowProblem,
+    RowsError,
     atomic_write,
     atomic_writer,
     load_units,
@@ -58,13 +59,10 @@ class RosterEntry:
     email: str = ""
 
 
-class RosterError(ValueError):
+class RosterError(RowsError, ValueError):
     """The roster file cannot be imported; ``problems`` lists every bad row."""
 
-    def __init__(self, summary: str, problems: Iterable[RowProblem] = ()) -> None:
-        self.summary = summary
-        self.problems = list(problems)
-        super().__init__("\n".join([summary, *(str(p) for p in self.problems)]))
+    hint_key = "error.hint.roster"
 
 
 def read_roster(path: Path) -> list[RosterEntry]:

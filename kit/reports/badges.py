@@ -108,6 +108,11 @@ class BadgeIssuer:
         "Pelatihan dan penilaian kompetensi digital ASN Kecamatan Medan Marelan, Kota Medan."
     )
 
+    @classmethod
+    def at(cls, name: str, url: str, email: str, base_url: str | None = None) -> BadgeIssuer:
+        """An issuer whose badges are served under ``base_url`` (``<url>/lencana`` when None)."""
+        return cls(name, url, email, base_url or url.rstrip("/") + "/lencana")
+
     def url_for(self, relative: str) -> str:
         return f"{self.base_url.rstrip('/')}/{relative}"
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 from fpdf import FPDF
 
-from kit.core import date_label, to_wib, wib_label
+from kit.core import date_label, message, to_wib, wib_label
 from kit.people import IdentityMode, format_nip
-from kit.reports.identities import People, record_export
+from kit.reports.identities import ExportError, People, record_export
 from kit.reports.report import HrReport
 
 __all__ = ["export_certificates", "REGISTER"]
@@ -49,9 +49,10 @@ def export_certificates(
     """
     mode = IdentityMode(mode)
     if mode is IdentityMode.pseudonym:
-        raise ValueError(
+        raise ExportError(
             "Sertifikat memuat nama pemegangnya; gunakan mode 'masked' (NIP tersamar) atau "
-            "'full' (NIP lengkap), bukan mode pseudonim."
+            "'full' (NIP lengkap), bukan mode pseudonim.",
+            hint=message("export.certificate_hint"),
         )
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -13,18 +13,22 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from kit.core import message, record_event
+from kit.core import KitError, message, record_event
 from kit.people import IdentityMode, Redactor, identify, identity_columns
 
 if TYPE_CHECKING:
     from kit.reports.report import HrReport
 
-__all__ = ["People", "PERSONAL_COLUMNS", "record_export"]
+__all__ = ["ExportError", "People", "PERSONAL_COLUMNS", "record_export"]
 
 # Columns that identify a person; exporters replace them with ``identify``'s columns.
 PERSONAL_COLUMNS = ("username", "nip", "nama", "email", "jabatan")
 
 log = logging.getLogger("kit.reports")
+
+
+class ExportError(KitError, ValueError):
+    """An export that may not be written as asked (no purpose given, a mode the format refuses)."""
 
 
 class People:
@@ -86,7 +90,7 @@ def record_export(
     identified; it holds no personal data itself.
     """
     if not purpose or not purpose.strip():
-        raise ValueError(message("export.no_purpose"))
+        raise ExportError(message("export.no_purpose"), hint=message("export.purpose_hint"))
     log.info(
         "ekspor %s: %d berkas, mode identitas %s, versi aturan %s, kursus %s, tahun %s",
         kind,
