@@ -10,6 +10,7 @@ grades of a submission are committed in one transaction. Scores come from nbgrad
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +43,8 @@ __all__ = [
     "save_grades",
     "feedback_html",
 ]
+
+log = logging.getLogger("kit.grading")
 
 
 def load_course_config(root: Path) -> tuple[Config, CourseDirectory]:
@@ -186,8 +189,6 @@ def save_grades(
     Same rules as nbgrader: the auto score comes from ``determine_grade``; a manual score is
     never touched, but a grade that has one is marked for review again.
     """
-    from kit.grading.engine import log  # late import: engine imports this module
-
     for notebook_id, nb in notebooks.items():
         for cell in nb.cells:
             if not (nbutils.is_grade(cell) or nbutils.is_solution(cell) or nbutils.is_task(cell)):
