@@ -167,12 +167,20 @@ def test_a_dead_zygote_falls_back_to_exec_with_a_note() -> None:
         box.close()
 
 
-def test_start_times_exec_and_forked(zygote: Zygote, record_property) -> None:
-    """Recorded, not asserted: the numbers belong to benchmarks/bench_grade.py."""
-    for name, launch in (("exec", None), ("zygote", zygote)):
+def test_both_launch_paths_give_a_working_confined_kernel(zygote: Zygote) -> None:
+    """Exec and fork both end in a kernel that answers, under the sandbox's own uid.
+
+    How fast each starts is measured side by side by ``benchmarks/bench_grade.py
+    --kernel-starts``, not asserted here.
+    """
+    for launch in (None, zygote):
         box = Sandbox(LIMITS, hidden=[], zygote=launch)
-        box.close()
-        record_property(f"{name}_start_seconds", round(box.start_seconds, 3))
+        try:
+            assert run(box.kc, "print(1 + 1)") == ("ok", "2\n")
+            uid = run_json(box.kc, "import os, json; print(json.dumps(os.getuid()))")
+            assert uid not in (0, os.getuid())
+        finally:
+            box.close()
 
 
 def test_preload_comes_from_the_instructors_notebooks(tmp_path: Path) -> None:
