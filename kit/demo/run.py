@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kit.apps import ensure_port_free
+from kit.apps import check_ports
 from kit.core import KitError, message, project_root
 from kit.course import Course, choose_course
 from kit.demo.request import DEFAULT_DEMO_ASSIGNMENTS, DemoError, check_demo_request
@@ -34,16 +34,6 @@ def _is_default(course: Course) -> bool:
         return choose_course().root == course.root
     except KitError:
         return False
-
-
-def _check_ports(voila_port: int, lab_port: int) -> None:
-    # kit.apps.serve.check_ports does the same; it is not on the kit.apps front door yet.
-    if voila_port == lab_port:
-        raise DemoError(
-            message("serve.same_port", port=voila_port), hint=message("serve.same_port_hint")
-        )
-    ensure_port_free(voila_port, service="Voila", option="--voila-port")
-    ensure_port_free(lab_port, service="JupyterLab", option="--lab-port")
 
 
 def run_demo(
@@ -69,7 +59,7 @@ def run_demo(
     project = project_root()
     course = Course(workspace / "course")
     if serve:
-        _check_ports(voila_port, lab_port)
+        check_ports(voila_port, lab_port)
     if reuse:
         if not course.gradebook_path.exists():
             raise DemoError(
