@@ -90,10 +90,11 @@ def test_a_jupyter_server_left_on_the_port_is_named_as_such(tmp_path):
 
 
 def test_the_same_port_twice_is_refused(tmp_path):
-    from kit.demo import DemoError, run_demo
+    from kit.apps import PortInUseError
+    from kit.demo import run_demo
 
     port = free_port()
-    with pytest.raises(DemoError, match="port yang sama"):
+    with pytest.raises(PortInUseError, match="port yang sama"):
         run_demo(tmp_path / "demo", voila_port=port, lab_port=port)
     assert not (tmp_path / "demo").exists()
 
