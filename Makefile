@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Test processes of `make test` (pytest-xdist); tests sharing a built course share a worker
+# (see tests/conftest.py).
+TEST_WORKERS ?= 2
 
 .PHONY: install demo demo-build test test-quick bench lint format clean
 
@@ -24,7 +27,7 @@ demo-build: install
 
 ## Lint, format check, unit tests, notebooks, end-to-end pipeline and browser tests.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## Everyday loop: lint, format check and the unit tests (no notebooks, kernels or browsers).
 test-quick: install

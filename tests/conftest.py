@@ -138,3 +138,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if _COURSE_BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+# `make test` runs two pytest-xdist workers. Tests that share a built course must share a worker,
+# or the course is built twice: every file using the demo course goes to one worker, the
+# assignment tests (one graded course per assignment, shared by their files) to one, and every
+# other file keeps its module fixtures on one. (xdist's own --dist loadgroup marks do not take
+# effect with pytest 9, so the grouping is done here, by file.)
+_TESTS = Path(__file__).resolve().parent
+
+
+def _test_group(path: str) -> str:
+    name = Path(path).name
+    if name.startswith("test_assignment_"):
+        return "assignment-courses"
+    try:
+        text = (_TESTS / name).read_text(encoding="utf-8")
+    except OSError:
+        return path
+    if any(fixture in text for fixture in _COURSE_BUILDING_FIXTURES):
+        return "demo-course"
+    return path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CourseScheduling(LoadScopeScheduling):
+        """LoadScope with a scope per group of files that share a built course."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return _test_group(nodeid.split("::", 1)[0])
+
+    return CourseScheduling(config, log)

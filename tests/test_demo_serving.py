@@ -198,7 +198,10 @@ def test_no_server_or_kernel_outlives_the_kit(ending, demo_workspace, tmp_path):
         survivors = [" ".join(p.cmdline()) for p in family if _alive(p)]
         assert not survivors, f"outlived the kit ({ending}): {survivors}"
         # Nobody listens there any more. (A bind test could fail for a reason unrelated to the
-        # kit: other programs' outgoing connections may take these ephemeral port numbers.)
+        # kit: other programs' outgoing connections may take these ephemeral port numbers.) A
+        # socket can outlast its process by a moment while the kernel tears the process down.
+        while time.monotonic() < deadline and (_listeners(voila_port) or _listeners(lab_port)):
+            time.sleep(0.5)
         assert not _listeners(voila_port) and not _listeners(lab_port)
     finally:
         for process in [*family, psutil.Process(kit.pid) if kit.poll() is None else None]:
