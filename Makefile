@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Test processes of `make test` (pytest-xdist); tests sharing a built course share a worker
-# (see tests/conftest.py).
-TEST_WORKERS ?= 2
+# Test processes of `make test` (pytest-xdist; 0 = in this process). Files sharing a built course
+# share a worker (tests/conftest.py). On 2 cores two workers saved little and made browser tests
+# time out under load, so the default runs serially; `make test TEST_WORKERS=2` on bigger machines.
+TEST_WORKERS ?= 0
 
 .PHONY: install demo demo-build test test-quick bench lint format clean
 

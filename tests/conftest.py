@@ -150,14 +150,14 @@ _TESTS = Path(__file__).resolve().parent
 
 def _test_group(path: str) -> str:
     name = Path(path).name
-    if name.startswith("test_assignment_"):
-        return "assignment-courses"
     try:
         text = (_TESTS / name).read_text(encoding="utf-8")
     except OSError:
         return path
     if any(fixture in text for fixture in _COURSE_BUILDING_FIXTURES):
         return "demo-course"
+    if name.startswith("test_assignment_"):
+        return "assignment-courses"
     return path
 
 
