@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
 import tempfile
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 import platformdirs
@@ -110,29 +109,14 @@ def error_lines(error: KitError) -> list[str]:
 PATH_ERRORS = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
 
 
-def as_expected(
-    error: BaseException, wrapped: Mapping[tuple[str, str], tuple[str, int]] | None = None
-) -> KitError | None:
+def as_expected(error: BaseException) -> KitError | None:
     """``error`` as a ``KitError`` when a user can fix it, else None (a defect).
 
-    ``wrapped`` names domain errors that do not derive from ``KitError`` as ``(module, class)``
-    -> ``(hint key, exit code)``; a class is looked up only in a module already imported (only
-    such a module can have raised it), so this stage imports none of the higher ones. An error
-    with a ``summary`` (a refused file) becomes that line, with the rest of its text (one line
-    per bad row) as details.
+    Every domain error of the kit derives from ``KitError``; a file-system error about a path
+    the user named is said as one too.
     """
     if isinstance(error, KitError):
         return error
-    for (module, name), (hint_key, exit_code) in (wrapped or {}).items():
-        kind = getattr(sys.modules.get(module), name, None)
-        if kind is not None and isinstance(error, kind):
-            # Errors about a file carry a ``summary``; their text adds one line per bad row.
-            summary = getattr(error, "summary", None)
-            rows = str(error).splitlines()[1:] if summary else []
-            hint = message("error.hint.rows" if rows else hint_key)
-            expected = KitError(summary or str(error), hint, details=rows)
-            expected.exit_code = exit_code
-            return expected
     if isinstance(error, PATH_ERRORS):
         return from_os_error(error)
     return None
